@@ -1,0 +1,67 @@
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+
+namespace TransitGrains.Domain.Conveyances;
+
+/// <summary>A leg booked on a conveyance: its containers count as aboard once it has left the leg's origin.</summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
+public sealed record BookedLeg(
+    [property: Orleans.Id(0)] string ShipmentId,
+    [property: Orleans.Id(1)] UnLocode From,
+    [property: Orleans.Id(2)] IReadOnlyList<ContainerNumber> Containers);
+
+/// <summary>A conveyance's calls, status and who is aboard, folded from its transport and LOAD/DISC events.</summary>
+public static class ConveyanceFold
+{
+    public static ConveyanceView View(
+        ConveyanceKey key,
+        IEnumerable<TransitEvent> transportEvents,
+        IEnumerable<TransitEvent> containerMoves,
+        IEnumerable<BookedLeg> bookedLegs)
+    {
+        var calls = transportEvents.Where(e => e.IsActual).Order(TransitEvent.FoldOrder).ToList();
+        var latest = calls.LastOrDefault();
+        var status = latest is null ? ConveyanceStatus.PLANNED
+            : latest.EventCode == EventCode.ARRI ? ConveyanceStatus.ARRIVED
+            : ConveyanceStatus.DEPARTED;
+
+        // Latest LOAD/DISC of each container on this conveyance decides whether it is aboard.
+        var moves = containerMoves.Where(e => e.IsActual && e.ContainerNumber is not null).Order(TransitEvent.FoldOrder).ToList();
+        var lastMove = new Dictionary<ContainerNumber, EventCode>();
+        foreach (var move in moves)
+        {
+            lastMove[move.ContainerNumber!.Value] = move.EventCode;
+        }
+
+        var aboard = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (container, code) in lastMove)
+        {
+            if (code == EventCode.LOAD)
+            {
+                aboard.Add(container.Value);
+            }
+        }
+
+        foreach (var leg in bookedLegs)
+        {
+            if (!calls.Any(c => c.EventCode == EventCode.DEPA && c.Location == leg.From))
+            {
+                continue;
+            }
+
+            foreach (var container in leg.Containers.Where(c => !lastMove.ContainsKey(c)))
+            {
+                aboard.Add(container.Value);
+            }
+        }
+
+        return new ConveyanceView(
+            key.Mode,
+            key.ConveyanceId,
+            status,
+            latest?.Location.Value,
+            latest?.EventDateTime,
+            aboard.ToList(),
+            calls.Select(c => new ConveyanceCall(c.Location.Value, c.EventCode, c.EventDateTime)).ToList());
+    }
+}

@@ -1,0 +1,58 @@
+using NodaTime;
+using Orleans;
+using TransitGrains.Domain.Identifiers;
+
+namespace TransitGrains.Domain.Events;
+
+/// <summary>
+/// An accepted event, as a port, terminal or rail system reported it. Corrections arrive as new events;
+/// an event is never edited. <see cref="EventId"/> alone identifies it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record TransitEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] EventType EventType,
+    [property: Id(2)] EventCode EventCode,
+    [property: Id(3)] EventClassifier Classifier,
+    [property: Id(4)] OffsetDateTime EventDateTime,
+    [property: Id(5)] UnLocode Location,
+    [property: Id(6)] string? Facility,
+    [property: Id(7)] TransportMode? ModeOfTransport,
+    [property: Id(8)] string? ConveyanceId,
+    [property: Id(9)] ContainerNumber? ContainerNumber,
+    [property: Id(10)] string? DeclarationNumber,
+    [property: Id(11)] Instant ReceivedAt)
+{
+    public Instant OccurredAt => EventDateTime.ToInstant();
+
+    public bool IsActual => Classifier == EventClassifier.ACT;
+
+    public ConveyanceKey? Conveyance =>
+        ModeOfTransport is { } mode && ConveyanceId is { } id ? new ConveyanceKey(mode, id) : null;
+
+    /// <summary>Fold order: by when it happened, then when we received it, then by id so the order is total.</summary>
+    public static readonly IComparer<TransitEvent> FoldOrder = Comparer<TransitEvent>.Create((a, b) =>
+    {
+        var byTime = a.OccurredAt.CompareTo(b.OccurredAt);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byReceipt = a.ReceivedAt.CompareTo(b.ReceivedAt);
+        return byReceipt != 0 ? byReceipt : string.CompareOrdinal(a.EventId, b.EventId);
+    });
+}
+
+/// <summary>A conveyance (train, barge, vessel, truck) by its mode and id, e.g. RAIL/X8426-20210115.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct ConveyanceKey([property: Id(0)] TransportMode Mode, [property: Id(1)] string ConveyanceId)
+{
+    public override string ToString() => $"{Mode}/{ConveyanceId}";
+
+    public static ConveyanceKey Parse(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return new ConveyanceKey(Enum.Parse<TransportMode>(key[..slash]), key[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,28 @@
+namespace TransitGrains.Domain.Identifiers;
+
+/// <summary>
+/// Shipment and conveyance ids travel in URLs, so they are restricted to <c>A-Z 0-9 - _ .</c>.
+/// </summary>
+public static class ReferenceCode
+{
+    public static bool IsValid(string? text, int minLength, int maxLength)
+    {
+        if (text is null || text.Length < minLength || text.Length > maxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (c is not (>= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static string Describe(int minLength, int maxLength) =>
+        $"{minLength}-{maxLength} characters of A-Z 0-9 - _ . (capital letters only)";
+}

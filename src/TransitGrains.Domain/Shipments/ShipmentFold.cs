@@ -1,0 +1,257 @@
+using TransitGrains.Domain.Booking;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+
+namespace TransitGrains.Domain.Shipments;
+
+/// <summary>
+/// The shipment's state as a pure function of its booking and its events, applied in
+/// <see cref="TransitEvent.FoldOrder"/>: arrival order and duplicates do not change the result.
+/// </summary>
+public static class ShipmentFold
+{
+    public static ShipmentProgress Fold(ShipmentBooking booking, IEnumerable<TransitEvent> events)
+    {
+        var history = events
+            .DistinctBy(e => e.EventId, StringComparer.Ordinal)
+            .Order(TransitEvent.FoldOrder)
+            .ToList();
+
+        var containers = booking.Containers.ToDictionary(c => c, c => new ContainerProgress(c));
+        var legs = booking.Legs.Select(l => new LegProgress(l)).ToList();
+        var last = booking.LastLeg;
+        var anyActual = false;
+
+        foreach (var e in history)
+        {
+            switch (e.Classifier)
+            {
+                case EventClassifier.EST:
+                    ApplySchedule(legs, e, (leg, ev) => leg.EstimatedDeparture = ev, (leg, ev) => leg.EstimatedArrival = ev);
+                    continue;
+                case EventClassifier.PLN:
+                    ApplySchedule(
+                        legs, e,
+                        (leg, ev) => leg.PlannedDeparture = ev.EventDateTime,
+                        (leg, ev) => leg.PlannedArrival = ev.EventDateTime);
+                    continue;
+            }
+
+            if (e.EventType == EventType.TRANSPORT)
+            {
+                anyActual |= ApplyTransport(legs, containers.Values, e);
+                continue;
+            }
+
+            if (e.ContainerNumber is not { } number || !containers.TryGetValue(number, out var container))
+            {
+                continue;
+            }
+
+            anyActual = true;
+            if (e.EventType == EventType.CUSTOMS)
+            {
+                ApplyCustoms(container, e);
+            }
+            else
+            {
+                ApplyEquipment(legs, last, container, e);
+            }
+        }
+
+        foreach (var leg in legs)
+        {
+            if (booking.Containers.All(leg.Discharged.Contains))
+            {
+                leg.Reach(LegStatus.COMPLETED);
+            }
+        }
+
+        return new ShipmentProgress
+        {
+            Booking = booking,
+            Containers = booking.Containers.Select(c => containers[c]).ToList(),
+            Legs = legs,
+            History = history,
+            AnyActualEvent = anyActual,
+        };
+    }
+
+    /// <summary>EST and PLN events move a leg's expected times; the most recently received one wins.</summary>
+    private static void ApplySchedule(
+        List<LegProgress> legs,
+        TransitEvent e,
+        Action<LegProgress, TransitEvent> departure,
+        Action<LegProgress, TransitEvent> arrival)
+    {
+        if (e.EventType != EventType.TRANSPORT || e.Conveyance is not { } conveyance)
+        {
+            return;
+        }
+
+        foreach (var leg in legs.Where(l => l.IsCarriedBy(conveyance)))
+        {
+            if (e.EventCode == EventCode.DEPA && e.Location == leg.Plan.From)
+            {
+                if (IsNewer(e, leg.EstimatedDeparture, e.Classifier))
+                {
+                    departure(leg, e);
+                }
+            }
+            else if (e.EventCode == EventCode.ARRI && e.Location == leg.Plan.To)
+            {
+                if (IsNewer(e, leg.EstimatedArrival, e.Classifier))
+                {
+                    arrival(leg, e);
+                }
+            }
+        }
+    }
+
+    // PLN updates are not kept as events on the leg, so only EST needs the recency check.
+    private static bool IsNewer(TransitEvent candidate, TransitEvent? current, EventClassifier classifier) =>
+        classifier != EventClassifier.EST
+        || current is null
+        || candidate.ReceivedAt > current.ReceivedAt
+        || (candidate.ReceivedAt == current.ReceivedAt && string.CompareOrdinal(candidate.EventId, current.EventId) > 0);
+
+    /// <summary>A conveyance's move applies to every container aboard it, and boards the containers booked on its leg.</summary>
+    private static bool ApplyTransport(List<LegProgress> legs, IEnumerable<ContainerProgress> containers, TransitEvent e)
+    {
+        if (e.Conveyance is not { } conveyance)
+        {
+            return false;
+        }
+
+        var carried = legs.Where(l => l.IsCarriedBy(conveyance)).ToList();
+        var concernsShipment = carried.Count > 0;
+
+        foreach (var container in containers)
+        {
+            if (container.Aboard == conveyance)
+            {
+                container.Location = e.Location;
+                concernsShipment = true;
+            }
+            else if (e.EventCode == EventCode.DEPA
+                     && container.Aboard is null
+                     && container.Status != ContainerStatus.DELIVERED
+                     && carried.Any(l => l.Plan.Conveyance == conveyance && l.Plan.From == e.Location))
+            {
+                // Booked on this leg and not reported loaded: once the conveyance leaves the leg's origin, it is aboard.
+                container.Status = ContainerStatus.ON_CONVEYANCE;
+                container.Aboard = conveyance;
+                container.Location = e.Location;
+            }
+        }
+
+        foreach (var leg in carried)
+        {
+            switch (e.EventCode)
+            {
+                case EventCode.DEPA:
+                    leg.Reach(LegStatus.DEPARTED);
+                    if (e.Location == leg.Plan.From && leg.Plan.Conveyance == conveyance)
+                    {
+                        leg.ActualDeparture ??= e.EventDateTime;
+                    }
+
+                    break;
+                case EventCode.CROS:
+                    leg.Reach(LegStatus.DEPARTED);
+                    break;
+                case EventCode.ARRI when e.Location == leg.Plan.To:
+                    leg.Reach(LegStatus.ARRIVED);
+                    leg.ActualArrival ??= e.EventDateTime;
+                    break;
+            }
+        }
+
+        return concernsShipment;
+    }
+
+    private static void ApplyEquipment(List<LegProgress> legs, PlannedLeg last, ContainerProgress container, TransitEvent e)
+    {
+        switch (e.EventCode)
+        {
+            case EventCode.LOAD when e.Conveyance is { } conveyance:
+                container.Status = ContainerStatus.ON_CONVEYANCE;
+                container.Aboard = conveyance;
+                container.Location = e.Location;
+                var leg = legs.FirstOrDefault(l => l.Plan.Conveyance == conveyance) ?? TranshipmentLeg(legs, conveyance, e);
+                leg?.Reach(LegStatus.LOADING);
+                break;
+
+            case EventCode.DISC:
+                foreach (var discharging in legs.Where(l => l.Plan.To == e.Location && (e.Conveyance is not { } c || l.IsCarriedBy(c))))
+                {
+                    discharging.Discharged.Add(container.Number);
+                }
+
+                SetDown(container, e, delivered: e.Location == last.To);
+                break;
+
+            case EventCode.GTOT:
+                var atDestination = e.Location == last.To;
+                if (atDestination)
+                {
+                    legs[^1].Discharged.Add(container.Number);
+                }
+
+                SetDown(container, e, atDestination);
+                break;
+
+            case EventCode.GTIN:
+                SetDown(container, e, delivered: false);
+                break;
+
+            default: // STUF, STRP: work at a facility; a container aboard a conveyance stays aboard
+                if (container.Aboard is null && container.Status != ContainerStatus.DELIVERED)
+                {
+                    SetDown(container, e, delivered: false);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A container loaded mid-leg onto another conveyance of the same mode (e.g. the broad-gauge train at
+    /// Manzhouli) continues the leg in progress on that conveyance.
+    /// </summary>
+    private static LegProgress? TranshipmentLeg(List<LegProgress> legs, ConveyanceKey conveyance, TransitEvent e)
+    {
+        var leg = legs.LastOrDefault(l =>
+            l.Plan.Mode == conveyance.Mode && l.Status is LegStatus.DEPARTED && e.Location != l.Plan.To);
+        if (leg is not null && !leg.TranshippedTo.Contains(conveyance))
+        {
+            leg.TranshippedTo.Add(conveyance);
+        }
+
+        return leg;
+    }
+
+    private static void SetDown(ContainerProgress container, TransitEvent e, bool delivered)
+    {
+        container.Status = delivered ? ContainerStatus.DELIVERED : ContainerStatus.AT_FACILITY;
+        container.Aboard = null;
+        container.Location = e.Location;
+    }
+
+    private static void ApplyCustoms(ContainerProgress container, TransitEvent e)
+    {
+        container.Customs = e.EventCode switch
+        {
+            EventCode.CUSR => CustomsStatus.RELEASED,
+            EventCode.CUSI => CustomsStatus.INSPECTION,
+            EventCode.CUSH => CustomsStatus.HELD,
+            _ => CustomsStatus.REVOKED,
+        };
+        container.LastCustomsEvent = e;
+        if (container.Status == ContainerStatus.EXPECTED)
+        {
+            container.Status = ContainerStatus.AT_FACILITY;
+            container.Location = e.Location;
+        }
+    }
+}

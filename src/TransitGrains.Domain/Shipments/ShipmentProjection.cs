@@ -1,0 +1,77 @@
+using NodaTime;
+using TransitGrains.Domain.Booking;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.TaxRefund;
+
+namespace TransitGrains.Domain.Shipments;
+
+/// <summary>Everything the shipment grain keeps; the view is computed from it.</summary>
+public sealed record ShipmentRecord(
+    ShipmentBooking Booking,
+    Instant BookedAt,
+    Instant? CancelledAt,
+    IReadOnlyCollection<TransitEvent> Events,
+    IReadOnlyList<OutboxEntry> Outbox,
+    IReadOnlyList<EtaChange> EtaHistory);
+
+/// <summary>The shipment's derived state, and the triggers its latest events made due.</summary>
+public sealed record ShipmentEvaluation(ShipmentProgress Progress, RefundAssessment Refund)
+{
+    public ShipmentStatus Status(Instant? cancelledAt) =>
+        cancelledAt is not null ? ShipmentStatus.CANCELLED
+        : Progress.AllDelivered ? ShipmentStatus.COMPLETED
+        : Progress.AnyActualEvent ? ShipmentStatus.IN_TRANSIT
+        : ShipmentStatus.BOOKED;
+}
+
+public static class ShipmentProjection
+{
+    public static ShipmentEvaluation Evaluate(ShipmentRecord record, RefundPolicyBook policies, Instant now)
+    {
+        var progress = ShipmentFold.Fold(record.Booking, record.Events);
+        var refund = RefundWorkflow.Assess(progress, policies, now, record.CancelledAt, record.Outbox.Select(o => o.Trigger).ToList());
+        return new ShipmentEvaluation(progress, refund);
+    }
+
+    public static ShipmentView View(ShipmentRecord record, ShipmentEvaluation evaluation, bool includeTimeline)
+    {
+        var progress = evaluation.Progress;
+        var expected = EtaRule.Expected(progress.Legs);
+        var legs = progress.Legs.Select((leg, i) => new LegView(
+            leg.Plan.Mode,
+            leg.Plan.ConveyanceId,
+            leg.Plan.From.Value,
+            leg.Plan.To.Value,
+            leg.Status,
+            leg.PlannedDeparture,
+            expected[i].EstimatedDeparture,
+            leg.ActualDeparture,
+            leg.PlannedArrival,
+            expected[i].EstimatedArrival,
+            leg.ActualArrival,
+            leg.TranshippedTo.Select(c => c.ConveyanceId).ToList())).ToList();
+
+        var containers = progress.Containers.Select(c => new ContainerView(
+            c.Number.Value, c.Status, c.Location?.Value, c.Aboard?.ConveyanceId, c.Aboard?.Mode)).ToList();
+
+        var refund = evaluation.Refund;
+        var triggers = record.Outbox.Select(o => new TriggerView(
+            o.Trigger.MessageId, o.Trigger.Kind, o.Trigger.IssuedAt, o.DeliveredAt, o.Trigger.Reason)).ToList();
+
+        return new ShipmentView(
+            record.Booking.ShipmentId,
+            record.Booking.Forwarder,
+            record.Booking.TradeMode,
+            evaluation.Status(record.CancelledAt),
+            containers,
+            progress.CurrentLeg,
+            legs,
+            EtaRule.Eta(progress.Legs[^1], expected[^1]),
+            CustomsRule.Summarise(progress),
+            new TaxRefundView(refund.Status, refund.DeparturePort?.Value, refund.ExitPort?.Value, refund.Deadline, triggers),
+            includeTimeline ? progress.History.Select(TimelineEntry.Of).ToList() : null,
+            record.BookedAt,
+            record.CancelledAt,
+            record.EtaHistory);
+    }
+}

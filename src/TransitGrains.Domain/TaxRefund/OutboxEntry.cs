@@ -1,0 +1,26 @@
+using NodaTime;
+using Orleans;
+
+namespace TransitGrains.Domain.TaxRefund;
+
+/// <summary>A trigger stored with the shipment's state, waiting for (or done with) delivery to the tax queue.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OutboxEntry(
+    [property: Id(0)] TaxRefundTrigger Trigger,
+    [property: Id(1)] Instant? DeliveredAt,
+    [property: Id(2)] int FailedAttempts,
+    [property: Id(3)] Instant? NextAttemptAt)
+{
+    public static OutboxEntry Pending(TaxRefundTrigger trigger) => new(trigger, null, 0, null);
+
+    /// <summary>Exponential backoff: 1 s, 2 s, 4 s … capped at 5 minutes.</summary>
+    public OutboxEntry Failed(Instant now)
+    {
+        var seconds = Math.Min(300, 1L << Math.Min(FailedAttempts, 16));
+        return this with { FailedAttempts = FailedAttempts + 1, NextAttemptAt = now + Duration.FromSeconds(seconds) };
+    }
+
+    public OutboxEntry Delivered(Instant now) => this with { DeliveredAt = now, NextAttemptAt = null };
+
+    public bool IsDue(Instant now) => DeliveredAt is null && (NextAttemptAt is not { } next || next <= now);
+}

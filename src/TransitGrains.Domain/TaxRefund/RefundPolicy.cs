@@ -1,0 +1,48 @@
+using NodaTime;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+
+namespace TransitGrains.Domain.TaxRefund;
+
+/// <summary>
+/// One departure-port tax-refund notice as data (e.g. CaiShui [2020] No. 48): which modes, from which
+/// departure ports to which exit ports, between which dates, and how long the goods have to leave the country.
+/// </summary>
+public sealed record RefundPolicy(
+    string Name,
+    LocalDate EffectiveFrom,
+    LocalDate? EffectiveTo,
+    IReadOnlySet<TransportMode> Modes,
+    IReadOnlySet<UnLocode> DeparturePorts,
+    IReadOnlySet<UnLocode> ExitPorts,
+    int ExitDeadlineDays)
+{
+    public bool InForceOn(LocalDate date) => date >= EffectiveFrom && (EffectiveTo is not { } to || date <= to);
+
+    public bool Covers(TransportMode mode, UnLocode from, UnLocode to) =>
+        Modes.Contains(mode) && DeparturePorts.Contains(from) && ExitPorts.Contains(to);
+}
+
+/// <summary>The notices in force over time. Customs and tax dates are local dates in China.</summary>
+public sealed class RefundPolicyBook(IReadOnlyList<RefundPolicy> policies)
+{
+    public static readonly DateTimeZone ChinaZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    public IReadOnlyList<RefundPolicy> Policies { get; } = policies;
+
+    /// <summary>The newest notice in force on the departure's local date that covers this leg, if any.</summary>
+    public RefundPolicy? Find(TransportMode mode, UnLocode from, UnLocode to, Instant departure)
+    {
+        var date = departure.InZone(ChinaZone).Date;
+        return Policies
+            .Where(p => p.InForceOn(date) && p.Covers(mode, from, to))
+            .MaxBy(p => p.EffectiveFrom);
+    }
+
+    /// <summary>The end (23:59:59 China time) of the local day <c>ExitDeadlineDays</c> after the departure's local date.</summary>
+    public static OffsetDateTime ExitDeadline(RefundPolicy policy, Instant departure)
+    {
+        var lastDay = departure.InZone(ChinaZone).Date.PlusDays(policy.ExitDeadlineDays);
+        return lastDay.At(new LocalTime(23, 59, 59)).InZoneStrictly(ChinaZone).ToOffsetDateTime();
+    }
+}

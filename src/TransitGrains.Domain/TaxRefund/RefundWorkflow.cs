@@ -1,0 +1,200 @@
+using NodaTime;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Shipments;
+
+namespace TransitGrains.Domain.TaxRefund;
+
+/// <summary>Where the shipment stands under the departure-port refund policy, and which triggers are now due.</summary>
+public sealed record RefundAssessment(
+    TaxRefundStatus Status,
+    UnLocode? DeparturePort,
+    UnLocode? ExitPort,
+    OffsetDateTime? Deadline,
+    IReadOnlyList<TaxRefundTrigger> Due)
+{
+    public static readonly RefundAssessment NotApplicable = new(TaxRefundStatus.NOT_APPLICABLE, null, null, null, []);
+}
+
+/// <summary>
+/// The departure-port tax refund (CaiShui [2020] No. 48 and its successors). REFUND_ELIGIBLE once the
+/// declared, non-dangerous goods are released at a listed departure port and the qualifying leg's conveyance
+/// has left it; then EXIT_CONFIRMED when every container leaves the exit port aboard the onward vessel, or
+/// REFUND_REVOKED for whatever happened first of: the deadline passing, cancellation, the declaration being
+/// revoked, the goods leaving the exit port some other way. Issued triggers are final.
+/// </summary>
+public static class RefundWorkflow
+{
+    public static RefundAssessment Assess(
+        ShipmentProgress progress,
+        RefundPolicyBook policies,
+        Instant now,
+        Instant? cancelledAt,
+        IReadOnlyCollection<TaxRefundTrigger> issued)
+    {
+        var eligible = issued.FirstOrDefault(t => t.Kind == TaxRefundTriggerKind.REFUND_ELIGIBLE);
+        var declaration = progress.Booking.ExportDeclaration;
+        if (eligible is null && (declaration is null || declaration.DangerousGoods))
+        {
+            return RefundAssessment.NotApplicable;
+        }
+
+        if (QualifyingLeg(progress, policies, now) is not var (legIndex, policy))
+        {
+            return RefundAssessment.NotApplicable;
+        }
+
+        var leg = progress.Legs[legIndex];
+        var due = new List<TaxRefundTrigger>();
+        if (eligible is null)
+        {
+            if (cancelledAt is not null || progress.Containers.Any(c => c.Customs == CustomsStatus.REVOKED))
+            {
+                return RefundAssessment.NotApplicable;
+            }
+
+            eligible = Eligibility(progress, leg, policy, declaration!, now);
+            if (eligible is null)
+            {
+                return new RefundAssessment(TaxRefundStatus.PENDING, leg.Plan.From, leg.Plan.To, null, []);
+            }
+
+            due.Add(eligible);
+        }
+
+        var status = TaxRefundStatus.TRIGGERED;
+        if (issued.Any(t => t.Kind == TaxRefundTriggerKind.EXIT_CONFIRMED))
+        {
+            status = TaxRefundStatus.EXIT_CONFIRMED;
+        }
+        else if (issued.Any(t => t.Kind == TaxRefundTriggerKind.REFUND_REVOKED))
+        {
+            status = TaxRefundStatus.REVOKED;
+        }
+        else if (Outcome(progress, legIndex, eligible, now, cancelledAt) is { } outcome)
+        {
+            due.Add(outcome);
+            status = outcome.Kind == TaxRefundTriggerKind.EXIT_CONFIRMED ? TaxRefundStatus.EXIT_CONFIRMED : TaxRefundStatus.REVOKED;
+        }
+
+        return new RefundAssessment(status, leg.Plan.From, leg.Plan.To, eligible.Deadline, due);
+    }
+
+    /// <summary>The first leg that a policy in force at its departure (actual, else planned, else now) covers.</summary>
+    private static (int Index, RefundPolicy Policy)? QualifyingLeg(ShipmentProgress progress, RefundPolicyBook policies, Instant now)
+    {
+        for (var i = 0; i < progress.Legs.Count; i++)
+        {
+            var leg = progress.Legs[i];
+            var departure = (leg.ActualDeparture ?? leg.PlannedDeparture)?.ToInstant() ?? now;
+            if (policies.Find(leg.Plan.Mode, leg.Plan.From, leg.Plan.To, departure) is { } policy)
+            {
+                return (i, policy);
+            }
+        }
+
+        return null;
+    }
+
+    private static TaxRefundTrigger? Eligibility(
+        ShipmentProgress progress, LegProgress leg, RefundPolicy policy, Booking.ExportDeclaration declaration, Instant now)
+    {
+        var actual = progress.History.Where(e => e.IsActual).ToList();
+        var releases = new List<TransitEvent>();
+        foreach (var container in progress.Booking.Containers)
+        {
+            var release = actual.LastOrDefault(e =>
+                e.EventCode == EventCode.CUSR && e.ContainerNumber == container && e.Location == leg.Plan.From);
+            if (release is null)
+            {
+                return null;
+            }
+
+            releases.Add(release);
+        }
+
+        var departure = actual.FirstOrDefault(e =>
+            e.EventCode == EventCode.DEPA && e.Conveyance == leg.Plan.Conveyance && e.Location == leg.Plan.From);
+        if (departure is null)
+        {
+            return null;
+        }
+
+        return new TaxRefundTrigger(
+            TaxRefundTriggerKind.REFUND_ELIGIBLE,
+            progress.Booking.ShipmentId,
+            declaration.Number,
+            declaration.ExporterTaxId,
+            progress.Booking.Containers.Select(c => c.Value).ToList(),
+            leg.Plan.From.Value,
+            leg.Plan.To.Value,
+            leg.Plan.ConveyanceId,
+            ReleasedAt: releases.MaxBy(r => r.OccurredAt)!.EventDateTime,
+            DepartedAt: departure.EventDateTime,
+            ExitedAt: null,
+            Deadline: RefundPolicyBook.ExitDeadline(policy, departure.OccurredAt),
+            Reason: null,
+            IssuedAt: now);
+    }
+
+    /// <summary>EXIT_CONFIRMED or REFUND_REVOKED, whichever the events (and the clock) decided first; null while open.</summary>
+    private static TaxRefundTrigger? Outcome(
+        ShipmentProgress progress, int legIndex, TaxRefundTrigger eligible, Instant now, Instant? cancelledAt)
+    {
+        var exitPort = progress.Legs[legIndex].Plan.To;
+        var onward = legIndex + 1 < progress.Legs.Count ? progress.Legs[legIndex + 1].Plan : null;
+        var vessel = onward is { Mode: TransportMode.VESSEL } && onward.From == exitPort ? onward.Conveyance : (ConveyanceKey?)null;
+        var barge = progress.Legs[legIndex].Plan.Conveyance;
+        var departed = eligible.DepartedAt!.Value.ToInstant();
+        var deadline = eligible.Deadline!.Value.ToInstant();
+        var actual = progress.History.Where(e => e.IsActual).ToList();
+        var containers = progress.Booking.Containers;
+
+        TransitEvent? exit = null;
+        if (vessel is { } v && containers.All(c => actual.Any(e => e.EventCode == EventCode.LOAD && e.ContainerNumber == c && e.Conveyance == v)))
+        {
+            exit = actual.FirstOrDefault(e => e.EventCode == EventCode.DEPA && e.Conveyance == v && e.Location == exitPort);
+        }
+
+        var causes = new List<(Instant At, RefundRevocationReason Reason)>();
+        if (cancelledAt is { } cancelled)
+        {
+            causes.Add((cancelled, RefundRevocationReason.CANCELLED));
+        }
+
+        if (progress.Containers.Where(c => c.Customs == CustomsStatus.REVOKED).Select(c => c.LastCustomsEvent!).MinBy(e => e.OccurredAt) is { } revoked)
+        {
+            causes.Add((revoked.OccurredAt, RefundRevocationReason.DECLARATION_REVOKED));
+        }
+
+        var leftOtherwise = actual.FirstOrDefault(e =>
+            e.Location == exitPort && e.ContainerNumber is { } c && containers.Contains(c) && e.OccurredAt >= departed
+            && (e.EventCode == EventCode.GTOT
+                || (e.EventCode == EventCode.LOAD && e.Conveyance != vessel && e.Conveyance != barge)));
+        if (leftOtherwise is not null)
+        {
+            causes.Add((leftOtherwise.OccurredAt, RefundRevocationReason.NOT_EXPORTED));
+        }
+
+        if (now > deadline || (exit is not null && exit.OccurredAt > deadline))
+        {
+            causes.Add((deadline, RefundRevocationReason.DEADLINE_PASSED));
+        }
+
+        var first = causes.Count == 0 ? ((Instant, RefundRevocationReason)?)null : causes.MinBy(c => c.At);
+        if (exit is not null && (first is null || exit.OccurredAt <= first.Value.Item1))
+        {
+            return eligible with
+            {
+                Kind = TaxRefundTriggerKind.EXIT_CONFIRMED,
+                ConveyanceId = vessel!.Value.ConveyanceId,
+                ExitedAt = exit.EventDateTime,
+                IssuedAt = now,
+            };
+        }
+
+        return first is { } cause
+            ? eligible with { Kind = TaxRefundTriggerKind.REFUND_REVOKED, Reason = cause.Item2, IssuedAt = now }
+            : null;
+    }
+}
