@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
@@ -10,7 +11,9 @@ public static class TaxRefundTriggerJson
 {
     /// <summary>
     /// camelCase names, nulls written (the contract shows <c>"exitedAt": null</c>), and NodaTime's
-    /// RFC 3339 patterns, so an <see cref="OffsetDateTime"/> reads <c>2020-11-30T09:12:00+08:00</c>.
+    /// RFC 3339 patterns, so an <see cref="OffsetDateTime"/> reads <c>2020-11-30T09:12:00+08:00</c>
+    /// literally: the default encoder would write the plus sign as <c>\u002B</c> (it escapes for
+    /// HTML), which this text never goes into.
     /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
@@ -26,6 +29,7 @@ public static class TaxRefundTriggerJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
         };
