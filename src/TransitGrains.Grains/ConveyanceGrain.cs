@@ -1,0 +1,169 @@
+using Orleans;
+using Orleans.Runtime;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Conveyances;
+using TransitGrains.Domain.Events;
+
+namespace TransitGrains.Grains;
+
+[GenerateSerializer]
+public sealed class ConveyanceState
+{
+    [Id(0)] public List<TransitEvent> Transport { get; set; } = [];
+    [Id(1)] public List<TransitEvent> Moves { get; set; } = [];
+    [Id(2)] public List<BookedLeg> Legs { get; set; } = [];
+
+    /// <summary>Shipments that receive this conveyance's transport events: booked on it, or with containers loaded onto it.</summary>
+    [Id(3)] public HashSet<string> Followers { get; set; } = [];
+
+    /// <summary>Transport events recorded here but not yet confirmed stored by each follower: re-sent until they are.</summary>
+    [Id(4)] public Dictionary<string, HashSet<string>> Unconfirmed { get; set; } = [];
+}
+
+/// <summary>
+/// A train, barge, vessel or truck. Never calls a shipment while holding its turn (the event intake delivers
+/// the fan-out it hands back), so bookings that call in here cannot deadlock with it.
+/// </summary>
+public sealed class ConveyanceGrain(
+    [PersistentState("conveyance", StorageNames.Transit)] IPersistentState<ConveyanceState> state) : Grain, IConveyanceGrain
+{
+    private ConveyanceKey Key => ConveyanceKey.Parse(this.GetPrimaryKeyString());
+
+    public async Task<TransportIntake> RecordTransport(IReadOnlyList<TransitEvent> events)
+    {
+        var known = state.State.Transport.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        var outcomes = new List<EventOutcome>(events.Count);
+        foreach (var e in events)
+        {
+            if (!known.Add(e.EventId))
+            {
+                outcomes.Add(EventOutcome.DUPLICATE);
+                continue;
+            }
+
+            state.State.Transport.Add(e);
+            outcomes.Add(EventOutcome.ACCEPTED);
+            foreach (var follower in state.State.Followers)
+            {
+                Unconfirmed(follower).Add(e.EventId);
+            }
+        }
+
+        if (outcomes.Contains(EventOutcome.ACCEPTED))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return new TransportIntake(outcomes, PendingFanOut());
+    }
+
+    public async Task<IReadOnlyList<FanOut>> RecordMoves(IReadOnlyList<ContainerMove> moves)
+    {
+        var known = state.State.Moves.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        var changed = false;
+        foreach (var move in moves)
+        {
+            if (known.Add(move.Event.EventId))
+            {
+                state.State.Moves.Add(move.Event);
+                changed = true;
+            }
+
+            if (move.ShipmentId is { } shipmentId && state.State.Followers.Add(shipmentId))
+            {
+                // A new follower (e.g. loaded at a transhipment) gets every transport event so far.
+                Unconfirmed(shipmentId).UnionWith(state.State.Transport.Select(e => e.EventId));
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return PendingFanOut();
+    }
+
+    public async Task Acknowledge(IReadOnlyList<FanOut> delivered)
+    {
+        var changed = false;
+        foreach (var fanOut in delivered)
+        {
+            if (state.State.Unconfirmed.TryGetValue(fanOut.ShipmentId, out var ids))
+            {
+                changed |= ids.RemoveWhere(id => fanOut.Events.Any(e => e.EventId == id)) > 0;
+                if (ids.Count == 0)
+                {
+                    state.State.Unconfirmed.Remove(fanOut.ShipmentId);
+                }
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<TransitEvent>> RegisterLeg(BookedLeg leg)
+    {
+        state.State.Legs.RemoveAll(l => l.ShipmentId == leg.ShipmentId && l.From == leg.From);
+        state.State.Legs.Add(leg);
+        state.State.Followers.Add(leg.ShipmentId);
+        await state.WriteStateAsync();
+        return state.State.Transport;
+    }
+
+    public async Task UnregisterLeg(string shipmentId)
+    {
+        state.State.Legs.RemoveAll(l => l.ShipmentId == shipmentId);
+        state.State.Followers.Remove(shipmentId);
+        state.State.Unconfirmed.Remove(shipmentId);
+        await state.WriteStateAsync();
+    }
+
+    public async Task<ConveyanceView?> GetView(string? forwarder)
+    {
+        if (state.State.Transport.Count == 0 && state.State.Moves.Count == 0 && state.State.Legs.Count == 0)
+        {
+            return null;
+        }
+
+        var view = ConveyanceFold.View(Key, state.State.Transport, state.State.Moves, state.State.Legs);
+        if (forwarder is null)
+        {
+            return view;
+        }
+
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var container in view.Aboard)
+        {
+            var shipments = await GrainFactory.GetGrain<IContainerGrain>(container).Shipments();
+            if (shipments.Count > 0 && await GrainFactory.GetGrain<IShipmentGrain>(shipments[0]).Forwarder() == forwarder)
+            {
+                own.Add(container);
+            }
+        }
+
+        return view with { Aboard = view.Aboard.Where(own.Contains).ToList() };
+    }
+
+    private HashSet<string> Unconfirmed(string shipmentId)
+    {
+        if (!state.State.Unconfirmed.TryGetValue(shipmentId, out var ids))
+        {
+            state.State.Unconfirmed[shipmentId] = ids = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return ids;
+    }
+
+    private List<FanOut> PendingFanOut()
+    {
+        var byId = state.State.Transport.ToDictionary(e => e.EventId, StringComparer.Ordinal);
+        return state.State.Unconfirmed
+            .Select(p => new FanOut(p.Key, p.Value.Select(id => byId[id]).ToList()))
+            .ToList();
+    }
+}

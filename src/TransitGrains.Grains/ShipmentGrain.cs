@@ -1,0 +1,295 @@
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Orleans;
+using Orleans.Runtime;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Booking;
+using TransitGrains.Domain.Conveyances;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Shipments;
+using TransitGrains.Domain.TaxRefund;
+using TransitGrains.TaxQueue;
+
+namespace TransitGrains.Grains;
+
+[GenerateSerializer]
+public sealed class ShipmentState
+{
+    [Id(0)] public ShipmentBooking? Booking { get; set; }
+    [Id(1)] public Instant BookedAt { get; set; }
+    [Id(2)] public Instant? CancelledAt { get; set; }
+    [Id(3)] public List<TransitEvent> Events { get; set; } = [];
+    [Id(4)] public List<OutboxEntry> Outbox { get; set; } = [];
+    [Id(5)] public List<EtaChange> EtaHistory { get; set; } = [];
+}
+
+/// <summary>
+/// Owns a shipment's booking and events; everything shown is folded from them by the domain. Tax triggers are
+/// added to the outbox in the same write as the events that cause them, then delivered by a timer, with a
+/// reminder as the safety net after a crash.
+/// </summary>
+public sealed class ShipmentGrain(
+    [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
+    IClock clock,
+    RefundPolicyBook policies,
+    ITaxRefundTriggerPublisher publisher,
+    ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain, IRemindable
+{
+    private const string OutboxReminder = "tax-outbox";
+    private const string DeadlineReminder = "refund-deadline";
+
+    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private ShipmentEvaluation? _evaluation;
+    private IGrainTimer? _deliveryTimer;
+
+    private string ShipmentId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _eventIds.UnionWith(state.State.Events.Select(e => e.EventId));
+        if (state.State.Booking is not null)
+        {
+            _evaluation = Evaluate();
+        }
+
+        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
+        {
+            StartDelivery();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<BookingResult> Book(ShipmentBooking booking)
+    {
+        if (state.State.Booking is { } existing)
+        {
+            return existing.SameAs(booking)
+                ? new BookingResult(BookingOutcome.AlreadyBooked, View(true), null, null)
+                : new BookingResult(BookingOutcome.ShipmentConflict, null,
+                    $"shipment {ShipmentId} is already booked with different details", ShipmentId);
+        }
+
+        var claims = await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
+        var conflict = booking.Containers.Zip(claims).FirstOrDefault(p => p.Second.ConflictingShipmentId is not null);
+        if (conflict.Second is { } refused)
+        {
+            return new BookingResult(BookingOutcome.ContainerConflict, null,
+                $"container {conflict.First} is on active shipment {refused.ConflictingShipmentId}", refused.ConflictingShipmentId);
+        }
+
+        var missed = await Task.WhenAll(booking.Legs.Select(leg =>
+            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
+                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
+
+        state.State.Booking = booking;
+        state.State.BookedAt = clock.GetCurrentInstant();
+        Store(claims.SelectMany(c => c.KeptEvents).Concat(missed.SelectMany(m => m)));
+        await Commit("booked");
+
+        foreach (var (container, claim) in booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0))
+        {
+            await GrainFactory.GetGrain<IContainerGrain>(container.Value)
+                .HandedOver(ShipmentId, claim.KeptEvents.Select(e => e.EventId).ToList());
+        }
+
+        return new BookingResult(BookingOutcome.Created, View(true), null, null);
+    }
+
+    public Task<ShipmentView?> GetView(bool includeTimeline) =>
+        Task.FromResult(state.State.Booking is null ? null : View(includeTimeline));
+
+    public async Task<CancellationResult> Cancel()
+    {
+        if (state.State.Booking is not { } booking)
+        {
+            return new CancellationResult(CancellationOutcome.NotFound, null, null);
+        }
+
+        var status = _evaluation!.Status(state.State.CancelledAt);
+        if (status is ShipmentStatus.COMPLETED or ShipmentStatus.CANCELLED)
+        {
+            return new CancellationResult(CancellationOutcome.NotCancellable, null,
+                $"shipment {ShipmentId} is {status} and cannot be cancelled");
+        }
+
+        state.State.CancelledAt = clock.GetCurrentInstant();
+        await Commit("cancelled");
+
+        await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Release(ShipmentId)));
+        await Task.WhenAll(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
+            .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId)));
+        return new CancellationResult(CancellationOutcome.Cancelled, View(true), null);
+    }
+
+    public async Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events)
+    {
+        var isNew = Store(events);
+        var firstNew = Array.IndexOf(isNew, true);
+        if (firstNew >= 0)
+        {
+            await Commit(events[firstNew].EventId);
+        }
+
+        return isNew;
+    }
+
+    public Task<bool> HoldsContainer(ContainerNumber container) => Task.FromResult(
+        state.State.Booking is { } booking
+        && booking.Containers.Contains(container)
+        && _evaluation!.Status(state.State.CancelledAt) is ShipmentStatus.BOOKED or ShipmentStatus.IN_TRANSIT);
+
+    public Task<string?> Forwarder() => Task.FromResult(state.State.Booking?.Forwarder);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Booking is null)
+        {
+            await UnregisterReminder(reminderName);
+            return;
+        }
+
+        if (reminderName == DeadlineReminder)
+        {
+            // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund.
+            await Commit("refund deadline");
+        }
+        else
+        {
+            await DeliverOutbox();
+        }
+    }
+
+    /// <summary>Adds the events not seen before; answers, in order, which were new.</summary>
+    private bool[] Store(IEnumerable<TransitEvent> events)
+    {
+        return events.Select(e =>
+        {
+            if (!_eventIds.Add(e.EventId))
+            {
+                return false;
+            }
+
+            state.State.Events.Add(e);
+            return true;
+        }).ToArray();
+    }
+
+    /// <summary>Re-derives the state, adds the triggers it made due, records an ETA change, and writes it all at once.</summary>
+    private async Task Commit(string cause)
+    {
+        if (state.State.Booking is null)
+        {
+            await state.WriteStateAsync(); // events that came before the booking (fan-out racing a crash) are kept
+            return;
+        }
+
+        var now = clock.GetCurrentInstant();
+        _evaluation = Evaluate();
+        var due = _evaluation.Refund.Due;
+        foreach (var trigger in due)
+        {
+            state.State.Outbox.Add(OutboxEntry.Pending(trigger));
+        }
+
+        var eta = ShipmentProjection.View(Record(), _evaluation, includeTimeline: false).Eta;
+        if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
+        {
+            state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
+        }
+
+        if (due.Count > 0)
+        {
+            // Registered before the write: if we crash right after it, the reminder still wakes us to deliver.
+            await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+
+        await state.WriteStateAsync();
+        await KeepDeadlineReminder(now);
+        if (due.Count > 0)
+        {
+            StartDelivery();
+        }
+    }
+
+    private async Task KeepDeadlineReminder(Instant now)
+    {
+        var refund = _evaluation!.Refund;
+        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.Deadline is { } deadline)
+        {
+            var untilDeadline = (deadline.ToInstant() - now).ToTimeSpan();
+            var dueTime = untilDeadline > TimeSpan.Zero ? untilDeadline + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
+            if (await this.GetReminder(DeadlineReminder) is null)
+            {
+                await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromHours(1));
+            }
+        }
+        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED)
+        {
+            await UnregisterReminder(DeadlineReminder);
+        }
+    }
+
+    private void StartDelivery()
+    {
+        _deliveryTimer ??= this.RegisterGrainTimer(
+            DeliverOutbox, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+    }
+
+    private async Task DeliverOutbox()
+    {
+        var now = clock.GetCurrentInstant();
+        var changed = false;
+        for (var i = 0; i < state.State.Outbox.Count; i++)
+        {
+            var entry = state.State.Outbox[i];
+            if (!entry.IsDue(now))
+            {
+                continue;
+            }
+
+            try
+            {
+                await publisher.PublishAsync(TaxRefundMessages.ToMessage(entry.Trigger), CancellationToken.None);
+                state.State.Outbox[i] = entry.Delivered(clock.GetCurrentInstant());
+            }
+            catch (Exception ex)
+            {
+                state.State.Outbox[i] = entry.Failed(now);
+                logger.LogWarning(ex, "Tax trigger {MessageId} not delivered (attempt {Attempt}); will retry",
+                    entry.Trigger.MessageId, entry.FailedAttempts + 1);
+            }
+
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        if (state.State.Outbox.All(o => o.DeliveredAt is not null))
+        {
+            _deliveryTimer?.Dispose();
+            _deliveryTimer = null;
+            await UnregisterReminder(OutboxReminder);
+        }
+    }
+
+    private async Task UnregisterReminder(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private ShipmentRecord Record() => new(
+        state.State.Booking!, state.State.BookedAt, state.State.CancelledAt, state.State.Events, state.State.Outbox, state.State.EtaHistory);
+
+    private ShipmentEvaluation Evaluate() => ShipmentProjection.Evaluate(Record(), policies, clock.GetCurrentInstant());
+
+    private ShipmentView View(bool includeTimeline) =>
+        ShipmentProjection.View(Record(), _evaluation ??= Evaluate(), includeTimeline);
+}

@@ -1,0 +1,47 @@
+using NodaTime;
+using NodaTime.Text;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.TaxRefund;
+
+namespace TransitGrains.Grains;
+
+/// <summary><c>Transit:TaxRefund</c>: the refund notices as data, so a new notice is a configuration change.</summary>
+public sealed class TaxRefundOptions
+{
+    public const string Section = "Transit:TaxRefund";
+
+    public List<RefundPolicyOptions> Policies { get; init; } = [];
+
+    public RefundPolicyBook ToPolicyBook() => new(Policies.Select(p => p.ToPolicy()).ToList());
+}
+
+public sealed class RefundPolicyOptions
+{
+    public string Name { get; set; } = "";
+    public string EffectiveFrom { get; set; } = "";
+    public string? EffectiveTo { get; set; }
+    public List<string> Modes { get; init; } = [];
+    public List<string> DeparturePorts { get; init; } = [];
+    public List<string> ExitPorts { get; init; } = [];
+    public int ExitDeadlineDays { get; set; }
+
+    public RefundPolicy ToPolicy()
+    {
+        try
+        {
+            return new RefundPolicy(
+                Name,
+                LocalDatePattern.Iso.Parse(EffectiveFrom).Value,
+                EffectiveTo is null ? null : LocalDatePattern.Iso.Parse(EffectiveTo).Value,
+                Modes.Select(Enum.Parse<TransportMode>).ToHashSet(),
+                DeparturePorts.Select(UnLocode.Parse).ToHashSet(),
+                ExitPorts.Select(UnLocode.Parse).ToHashSet(),
+                ExitDeadlineDays > 0 ? ExitDeadlineDays : throw new FormatException("exitDeadlineDays must be positive"));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or UnparsableValueException)
+        {
+            throw new InvalidOperationException($"{TaxRefundOptions.Section}:Policies entry '{Name}' is invalid: {ex.Message}", ex);
+        }
+    }
+}
