@@ -1,0 +1,145 @@
+using Npgsql;
+
+namespace TransitGrains.Persistence.Tests;
+
+public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
+{
+    private readonly SchemaMigrator _migrator = new();
+
+    [Fact]
+    public void Carries_the_three_orleans_migrations_in_order()
+    {
+        Assert.Equal([1, 2, 3], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal(
+            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders"],
+            SchemaMigrator.Migrations.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Applies_everything_to_an_empty_database_and_nothing_the_second_time()
+    {
+        var db = await databases.CreateAsync();
+
+        var first = await _migrator.MigrateAsync(db);
+        var second = await _migrator.MigrateAsync(db);
+
+        Assert.Equal(SchemaMigrator.Migrations, first.Applied);
+        Assert.Equal(0, second.AppliedCount);
+        Assert.Equal([1, 2, 3], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task Creates_every_table_and_query_the_orleans_providers_read()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db);
+
+        Assert.Equal(
+            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "transit_schema_migrations"],
+            await ScalarsAsync<string>(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
+        Assert.Equal(
+            [
+                "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey", "ClearStorageKey", "DeleteMembershipTableEntriesKey",
+                "DeleteReminderRowKey", "DeleteReminderRowsKey", "DeleteStorageKey", "GatewaysQueryKey", "InsertMembershipKey",
+                "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "ReadFromStorageKey",
+                "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey", "ReadReminderRowsKey", "UpdateIAmAlivetimeKey",
+                "UpdateMembershipKey", "UpsertReminderRowKey", "WriteToStorageKey",
+            ],
+            await ScalarsAsync<string>(db, "SELECT querykey::text FROM orleansquery ORDER BY querykey COLLATE \"C\""));
+    }
+
+    [Fact]
+    public async Task Check_says_missing_before_and_current_after()
+    {
+        var db = await databases.CreateAsync();
+
+        var before = await _migrator.CheckAsync(db);
+        await _migrator.MigrateAsync(db);
+        var after = await _migrator.CheckAsync(db);
+
+        Assert.Equal(SchemaState.Missing, before.State);
+        Assert.Equal(SchemaMigrator.Migrations, before.Pending);
+        Assert.Contains("migrate", before.Describe(), StringComparison.Ordinal);
+        Assert.Equal(SchemaState.Current, after.State);
+        Assert.True(after.IsCurrent);
+        Assert.Empty(after.Pending);
+    }
+
+    [Fact]
+    public async Task Check_names_the_pending_migrations_of_an_outdated_database()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db);
+        await ExecuteAsync(db, "DELETE FROM transit_schema_migrations WHERE version = 3");
+
+        var status = await _migrator.CheckAsync(db);
+
+        Assert.Equal(SchemaState.Outdated, status.State);
+        Assert.Equal([3], status.Pending.Select(p => p.Version));
+        Assert.Contains("0003_orleans_reminders", status.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refuses_a_database_whose_applied_migration_differs()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db);
+        await ExecuteAsync(db, "UPDATE transit_schema_migrations SET checksum = 'tampered' WHERE version = 2");
+
+        var migrate = await Assert.ThrowsAsync<SchemaMigrationException>(() => _migrator.MigrateAsync(db));
+        var check = await Assert.ThrowsAsync<SchemaMigrationException>(() => _migrator.CheckAsync(db));
+
+        Assert.Contains("0002_orleans_storage", migrate.Message, StringComparison.Ordinal);
+        Assert.Contains("tampered", check.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_migrators_at_once_apply_each_migration_once()
+    {
+        var db = await databases.CreateAsync();
+
+        var results = await Task.WhenAll(
+            Task.Run(() => new SchemaMigrator().MigrateAsync(db)),
+            Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
+
+        Assert.Equal(
+            [1, 2, 3],
+            results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
+        Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
+        Assert.Equal(3L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+    }
+
+    [Fact]
+    public async Task Leaves_versions_of_a_newer_build_alone()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db);
+        await ExecuteAsync(db, "INSERT INTO transit_schema_migrations (version, name, checksum) VALUES (9999, '9999_future', 'x')");
+
+        Assert.Equal(0, (await _migrator.MigrateAsync(db)).AppliedCount);
+        Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
+    }
+
+    private static async Task ExecuteAsync(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<T>> ScalarsAsync<T>(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+}

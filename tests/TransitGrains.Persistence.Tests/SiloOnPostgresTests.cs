@@ -1,0 +1,139 @@
+using Npgsql;
+using NodaTime;
+using Orleans.Configuration;
+
+namespace TransitGrains.Persistence.Tests;
+
+/// <summary>Orleans' own providers against our migrated schema: a silo writes, stops, and the next one finds it all.</summary>
+public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
+{
+    private const int Active = 3;
+    private const int Dead = 6;
+
+    [Fact]
+    public async Task Grain_state_written_by_one_silo_is_read_back_identical_by_the_next()
+    {
+        var db = await MigratedDatabaseAsync();
+        var written = new TestState
+        {
+            Name = "GZ21-000123",
+            Count = 42,
+            Tags = ["BARGE", "VESSEL", "ünïcødé"],
+            Seen = { ["CNSDE"] = Instant.FromUtc(2020, 11, 30, 1, 12, 0), ["CNNSA"] = Instant.FromUtc(2020, 11, 30, 9, 0, 0) },
+            UpdatedAt = Instant.FromUtc(2020, 11, 30, 1, 12, 34) + Duration.FromNanoseconds(123_456_789),
+            Blob = [0, 1, 2, 254, 255],
+        };
+
+        await using (var first = await TestSilo.StartAsync(db, "state"))
+        {
+            await first.Grains.GetGrain<IStateTestGrain>("shipment-1").SetAsync(written, "via the default storage");
+        }
+
+        await using var second = await TestSilo.StartAsync(db, "state");
+        var grain = second.Grains.GetGrain<IStateTestGrain>("shipment-1");
+        var read = await grain.GetAsync();
+
+        Assert.Equivalent(written, read, strict: true);
+        Assert.Equal(written.UpdatedAt, read.UpdatedAt);
+        Assert.Equal("via the default storage", await grain.GetDefaultStorageValueAsync());
+        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansStorage"));
+    }
+
+    [Fact]
+    public async Task A_running_silo_is_active_in_the_membership_table_and_dead_after_stopping()
+    {
+        var db = await MigratedDatabaseAsync();
+
+        await using var silo = await TestSilo.StartAsync(db, "membership");
+        var whileRunning = await MemberStatusAsync(db, "membership", silo.SiloPort);
+        await silo.StopAsync();
+        var afterStop = await MemberStatusAsync(db, "membership", silo.SiloPort);
+
+        Assert.Equal(Active, whileRunning);
+        Assert.Equal(Dead, afterStop);
+        Assert.True(await ScalarAsync<int>(db, "SELECT Version FROM OrleansMembershipVersionTable WHERE DeploymentId = 'membership'") > 0);
+    }
+
+    [Fact]
+    public async Task A_dead_silo_is_removed_from_the_membership_table_once_expired()
+    {
+        var db = await MigratedDatabaseAsync();
+        await using (var gone = await TestSilo.StartAsync(db, "cleanup"))
+        {
+            await gone.StopAsync();
+            Assert.Equal(Dead, await MemberStatusAsync(db, "cleanup", gone.SiloPort));
+        }
+
+        // Orleans cleans up when the membership view changes, first when the next silo becomes
+        // active: let the dead row be older than the expiry by then.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await using var survivor = await TestSilo.StartAsync(db, "cleanup", silo => silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.DefunctSiloCleanupPeriod = TimeSpan.FromSeconds(1);
+            o.DefunctSiloExpiration = TimeSpan.FromSeconds(1);
+            o.DefunctSiloMinimumRetention = TimeSpan.FromSeconds(1);
+        }));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long members;
+        while ((members = await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = 'cleanup'")) > 1 &&
+               DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(1L, members);
+        Assert.Equal(Active, await MemberStatusAsync(db, "cleanup", survivor.SiloPort));
+    }
+
+    [Fact]
+    public async Task A_reminder_survives_a_silo_restart_and_fires_on_the_next_silo()
+    {
+        var db = await MigratedDatabaseAsync();
+
+        await using (var first = await TestSilo.StartAsync(db, "reminders"))
+        {
+            await first.Grains.GetGrain<IReminderTestGrain>("deadline-1").StartTickingAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Equal(2000L, await ScalarAsync<long>(db, "SELECT Period FROM OrleansRemindersTable WHERE ReminderName = 'tick'"));
+
+        await using var second = await TestSilo.StartAsync(db, "reminders");
+        var grain = second.Grains.GetGrain<IReminderTestGrain>("deadline-1");
+        var secondSilo = await grain.GetSiloAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? lastTickSilo;
+        while ((lastTickSilo = await grain.GetLastTickSiloAsync()) != secondSilo && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(secondSilo, lastTickSilo);
+    }
+
+    private async Task<string> MigratedDatabaseAsync()
+    {
+        var db = await databases.CreateAsync();
+        await new SchemaMigrator().MigrateAsync(db);
+        return db;
+    }
+
+    private static async Task<int> MemberStatusAsync(string db, string clusterId, int siloPort)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT Status FROM OrleansMembershipTable WHERE DeploymentId = @cluster AND Port = @port", connection);
+        command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("port", siloPort);
+        return (int)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException("the silo has no membership row"));
+    }
+
+    private static async Task<T> ScalarAsync<T>(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

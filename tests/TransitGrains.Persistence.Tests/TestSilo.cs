@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace TransitGrains.Persistence.Tests;
+
+/// <summary>A real silo in this process, on its own ports, with everything on PostgreSQL.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private TestSilo(IHost host, int siloPort)
+    {
+        _host = host;
+        SiloPort = siloPort;
+    }
+
+    public int SiloPort { get; }
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public static async Task<TestSilo> StartAsync(string connectionString, string clusterId, Action<ISiloBuilder>? configure = null)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var host = new HostBuilder()
+            .UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = clusterId;
+                        o.ServiceId = "transit-tests";
+                    })
+                    .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
+                    // Lets a test see a reminder tick within seconds instead of the one-minute minimum.
+                    .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1))
+                    .UseTransitPostgres(connectionString);
+                configure?.Invoke(silo);
+            })
+            .Build();
+        await host.StartAsync();
+        return new TestSilo(host, siloPort);
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _host.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
