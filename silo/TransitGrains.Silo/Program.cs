@@ -1,0 +1,141 @@
+using TransitGrains.Api;
+using TransitGrains.Grains;
+using TransitGrains.Persistence;
+using TransitGrains.Silo;
+using TransitGrains.TaxQueue;
+
+if (args.Length > 0 && args[0] == "migrate")
+{
+    return await SiloHost.MigrateAsync(args[1..]);
+}
+
+var app = SiloHost.Build(args);
+await app.StartAsync();
+SiloHost.Announce(app);
+await app.WaitForShutdownAsync();
+return 0;
+
+namespace TransitGrains.Silo
+{
+    using Microsoft.Extensions.Logging;
+
+    /// <summary>The host: one process runs an Orleans silo and the HTTP API in front of it.</summary>
+    public static class SiloHost
+    {
+        public const string DefaultUrl = "http://127.0.0.1:5080";
+
+        public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+        {
+            var builder = WebApplication.CreateBuilder(args);
+            if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            {
+                builder.WebHost.UseUrls(DefaultUrl);
+            }
+
+            configure?.Invoke(builder);
+            var configuration = builder.Configuration;
+            var durable = configuration.GetConnectionString(ClusterSettings.StorageConnectionName);
+            if (durable is not null)
+            {
+                RequireCurrentSchema(durable);
+            }
+
+            builder.UseOrleans(silo =>
+            {
+                var cluster = ClusterSettings.From(configuration);
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+
+                if (durable is null)
+                {
+                    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                    silo.AddMemoryGrainStorage(StorageNames.Transit);
+                    silo.UseInMemoryReminderService();
+                }
+                else
+                {
+                    silo.UseTransitPostgres(durable, StorageNames.Transit);
+                    silo.ConfigureEndpoints(cluster.AdvertisedIp, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAny);
+                }
+            });
+
+            builder.Services.AddTransitGrains(configuration);
+            builder.Services.AddTaxRefundQueue(configuration);
+            builder.Services.AddTransitApi(configuration);
+            builder.Services.AddHealthChecks().AddCheck(
+                "storage",
+                durable is null ? new InMemoryStorageHealthCheck() : new PostgresHealthCheck(durable),
+                tags: [TransitApi.ReadyTag]);
+
+            var app = builder.Build();
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.MapTransitApi();
+            app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+            return app;
+        }
+
+        public static void Announce(WebApplication app)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TransitGrains");
+            var durable = app.Configuration.GetConnectionString(ClusterSettings.StorageConnectionName) is not null;
+            foreach (var url in app.Urls)
+            {
+                logger.LogInformation("TransitGrains API listening on {Url} (OpenAPI: {Url}/openapi/v1.json)", url, url);
+            }
+
+            if (durable)
+            {
+                logger.LogInformation("Durable profile: grain storage, clustering and reminders on PostgreSQL.");
+            }
+            else
+            {
+                logger.LogWarning(
+                    "Embedded default: one local silo with IN-MEMORY storage and reminders. NOTHING IS DURABLE: every shipment and "
+                    + "event is lost when this process stops. Set ConnectionStrings:Transit for the durable PostgreSQL profile.");
+            }
+
+            if (app.Configuration.GetConnectionString(TaxQueueOptions.ConnectionStringName) is null)
+            {
+                logger.LogWarning("No ConnectionStrings:TaxQueue: tax refund triggers are kept in the outbox and written to the log, not queued.");
+            }
+        }
+
+        /// <summary><c>migrate</c>: create or upgrade the schema in ConnectionStrings:Transit, then exit.</summary>
+        public static async Task<int> MigrateAsync(string[] args)
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddEnvironmentVariables()
+                .AddCommandLine(args)
+                .Build();
+            var connection = configuration.GetConnectionString(ClusterSettings.StorageConnectionName);
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                await Console.Error.WriteLineAsync("migrate: set ConnectionStrings:Transit (e.g. ConnectionStrings__Transit=\"Host=...;Database=...\").");
+                return 2;
+            }
+
+            using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole());
+            var result = await new SchemaMigrator(loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(connection);
+            Console.WriteLine(result.AppliedCount == 0
+                ? "Schema is current; nothing to apply."
+                : $"Applied {result.AppliedCount} migration(s): {string.Join(", ", result.Applied.Select(m => $"{m.Version} {m.Name}"))}");
+            return 0;
+        }
+
+        /// <summary>The silo never migrates silently; with a missing or old schema it refuses to start and says what to run.</summary>
+        private static void RequireCurrentSchema(string connection)
+        {
+            var status = new SchemaMigrator().CheckAsync(connection).GetAwaiter().GetResult();
+            if (!status.IsCurrent)
+            {
+                throw new InvalidOperationException(
+                    $"{status.Describe()} Run: dotnet run --project silo/TransitGrains.Silo -- migrate (with the same ConnectionStrings:Transit).");
+            }
+        }
+    }
+}

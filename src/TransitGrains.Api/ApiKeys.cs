@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using TransitGrains.Domain.Identifiers;
+
+namespace TransitGrains.Api;
+
+public enum ApiRole
+{
+    Forwarder,
+    Port,
+    Admin,
+}
+
+/// <summary>One entry of <c>Transit:ApiKeys</c>: the key itself or its SHA-256 (hex), a role, and what it is bound to.</summary>
+public sealed class ApiKeyOptions
+{
+    public string? Key { get; set; }
+    public string? KeyHash { get; set; }
+    public string Role { get; set; } = "";
+    public string? Forwarder { get; set; }
+    public List<string> Locations { get; init; } = [];
+}
+
+/// <summary>Who is calling: a forwarder (bound to its code), a port system (bound to locations, or all), or an admin.</summary>
+public sealed record ApiCaller(ApiRole Role, string? Forwarder, IReadOnlySet<string>? Locations)
+{
+    public bool MayReportAt(UnLocode location) => Role == ApiRole.Admin || Locations is null || Locations.Contains(location.Value);
+
+    /// <summary>Forwarders see only their own shipments; everyone else with access sees all.</summary>
+    public bool Sees(string forwarder) => Role != ApiRole.Forwarder || Forwarder == forwarder;
+}
+
+/// <summary>Resolves the <c>X-Api-Key</c> header. Keys are compared by their SHA-256, so stored hashes work the same as keys.</summary>
+public sealed class ApiKeyRegistry
+{
+    public const string Header = "X-Api-Key";
+
+    private readonly Dictionary<string, ApiCaller> _byHash = new(StringComparer.OrdinalIgnoreCase);
+
+    public ApiKeyRegistry(IEnumerable<ApiKeyOptions> keys)
+    {
+        foreach (var key in keys)
+        {
+            var hash = key.KeyHash ?? (key.Key is { Length: > 0 } k ? Hash(k) : null)
+                ?? throw new InvalidOperationException("Transit:ApiKeys: every entry needs 'key' or 'keyHash'");
+            if (!Enum.TryParse<ApiRole>(key.Role, ignoreCase: true, out var role))
+            {
+                throw new InvalidOperationException($"Transit:ApiKeys: role '{key.Role}' is not forwarder, port or admin");
+            }
+
+            if (role == ApiRole.Forwarder && string.IsNullOrWhiteSpace(key.Forwarder))
+            {
+                throw new InvalidOperationException("Transit:ApiKeys: a forwarder key needs 'forwarder'");
+            }
+
+            var locations = role == ApiRole.Port && !key.Locations.Contains("*")
+                ? key.Locations.ToHashSet(StringComparer.Ordinal)
+                : null;
+            _byHash[hash] = new ApiCaller(role, role == ApiRole.Forwarder ? key.Forwarder : null, locations);
+        }
+    }
+
+    public ApiCaller? Resolve(HttpContext context) =>
+        context.Request.Headers[Header].ToString() is { Length: > 0 } key && _byHash.TryGetValue(Hash(key), out var caller)
+            ? caller
+            : null;
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}

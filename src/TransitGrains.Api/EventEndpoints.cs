@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Events;
+
+namespace TransitGrains.Api;
+
+public sealed record EventBatch(IReadOnlyList<EventSubmission?>? Events);
+
+public enum EventResultStatus
+{
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+}
+
+public sealed record EventResult(string? EventId, EventResultStatus Status, string? Error);
+
+public sealed record EventBatchResult(IReadOnlyList<EventResult> Results);
+
+public static class EventEndpoints
+{
+    public const int MaxBatch = 1000;
+
+    public static void MapEvents(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/api/v1/events", Submit).RequireApiKey(ApiRole.Port, ApiRole.Admin)
+            .WithTags("Events")
+            .WithSummary("Report a batch of 1-1000 events")
+            .WithDescription(
+                "Each event is answered ACCEPTED, DUPLICATE (its eventId was seen before, whatever else it says) or REJECTED "
+                + "(with the reason; nothing changed). ACCEPTED and DUPLICATE events are durably stored before the answer. "
+                + "A port key reporting at a location outside its own gets that event REJECTED, not the whole batch.")
+            .Produces<EventBatchResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, IClock clock)
+    {
+        var (batch, problem) = await ApiJson.ReadAsync<EventBatch>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (batch!.Events is not { Count: > 0 and <= MaxBatch } submissions)
+        {
+            return Problems.Field("events", $"a batch is an object with 'events': an array of 1-{MaxBatch} events");
+        }
+
+        var caller = http.Caller();
+        var now = clock.GetCurrentInstant();
+        var results = new EventResult?[submissions.Count];
+        var valid = new List<(int Index, TransitEvent Event)>();
+        for (var i = 0; i < submissions.Count; i++)
+        {
+            if (submissions[i] is not { } submission)
+            {
+                results[i] = new EventResult(null, EventResultStatus.REJECTED, "an event is a JSON object");
+                continue;
+            }
+
+            var validated = EventValidator.Validate(submission, now);
+            if (!validated.IsValid)
+            {
+                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED, validated.Errors.ToString());
+            }
+            else if (!caller.MayReportAt(validated.Value!.Location))
+            {
+                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
+                    $"location: this key may not report at {validated.Value.Location}");
+            }
+            else
+            {
+                valid.Add((i, validated.Value));
+            }
+        }
+
+        if (valid.Count > 0)
+        {
+            var outcomes = await grains.GetGrain<IEventIntakeGrain>(0).Submit(valid.Select(v => v.Event).ToList());
+            foreach (var ((index, e), outcome) in valid.Zip(outcomes))
+            {
+                results[index] = new EventResult(e.EventId,
+                    outcome == EventOutcome.ACCEPTED ? EventResultStatus.ACCEPTED : EventResultStatus.DUPLICATE, null);
+            }
+        }
+
+        return Results.Ok(new EventBatchResult(results!));
+    }
+}

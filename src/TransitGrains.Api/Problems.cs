@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using TransitGrains.Domain.Validation;
+
+namespace TransitGrains.Api;
+
+/// <summary>RFC 9457 problem details, each with a title and a detail a person can act on.</summary>
+public static class Problems
+{
+    public static IResult Validation(ValidationErrors errors, string detail = "The request has invalid fields; see errors.") =>
+        Validation(errors.ToDictionary(), detail);
+
+    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
+        Results.Problem(
+            title: "Invalid request",
+            detail: detail,
+            statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    public static IResult Field(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] }, $"{field}: {message}");
+
+    public static IResult BadBody(string detail) =>
+        Results.Problem(title: "Unreadable request body", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    public static IResult NotFound(string detail) =>
+        Results.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
+        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict, extensions: extensions);
+
+    public static IResult Unauthorized() =>
+        Results.Problem(
+            title: "Unauthorized",
+            detail: $"Send a valid API key in the {ApiKeyRegistry.Header} header.",
+            statusCode: StatusCodes.Status401Unauthorized);
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
+
+namespace TransitGrains.Api;
+
+public static class TransitApi
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        var keys = configuration.GetSection("Transit:ApiKeys").Get<List<ApiKeyOptions>>() ?? [];
+        services.AddSingleton(new ApiKeyRegistry(keys));
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "TransitGrains",
+                Version = "1",
+                Description = ContractNotes,
+            };
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static void MapTransitApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteHealth,
+        });
+        app.MapShipments();
+        app.MapEvents();
+        app.MapConveyances();
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        });
+    }
+
+    /// <summary>How this service reads the places where the v1 contract is silent.</summary>
+    private const string ContractNotes = """
+        Multimodal transit tracking: China-Europe rail, Pearl River one-port barges into Nansha, ocean vessels.
+        Authenticate with the X-Api-Key header. Where the v1 contract is silent, this service does the following:
+        - A port key reporting at a location outside its own: that event is REJECTED (the rest of the batch is processed).
+        - Duplicate eventIds inside one batch: the first is processed, the others are DUPLICATE.
+        - Shipment status IN_TRANSIT starts with the first ACT event; EST and PLN events only move expected and planned times.
+        - ETA: the last leg's actual arrival, else its latest EST (most recently received), else its planned arrival shifted by
+          the latest positive delay (actual or estimated minus planned) seen on this or an earlier leg. Legs show such shifted
+          times as estimatedDeparture/estimatedArrival. The shipment view adds etaHistory: each change of the ETA and its cause.
+        - Customs status of a shipment is the most restrictive of its containers' latest customs events (REVOKED, HELD,
+          INSPECTION); RELEASED once every container is released.
+        - A container discharged or gated out at the last leg's destination is DELIVERED; a container mid-route that is gated
+          out is AT_FACILITY at that location.
+        - Rail transhipment at a gauge break: a container loaded mid-leg onto another conveyance of the leg's mode continues
+          that leg on it; the leg lists it in transhippedTo and the container shows the new conveyanceId.
+        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's.
+        - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
+        - Instants the service itself stamps (receivedAt, issuedAt, deliveredAt, bookedAt) are in UTC ("Z"); partner times
+          keep the offset they were sent with.
+        """;
+}
