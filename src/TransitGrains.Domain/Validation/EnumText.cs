@@ -6,8 +6,9 @@ public static class EnumText
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
     {
         value = default;
-        return text is { Length: > 0 } && !char.IsDigit(text[0]) && text[0] != '-'
-            && Enum.TryParse(text, ignoreCase: false, out value) && Enum.IsDefined(value);
+        // Exactly one member name: Enum.TryParse alone would also take numbers, padding, and "A,B" (read as A|B).
+        return text is not null && Enum.GetNames<T>().Contains(text, StringComparer.Ordinal)
+            && Enum.TryParse(text, ignoreCase: false, out value);
     }
 
     public static string Choices<T>() where T : struct, Enum => $"one of {string.Join(", ", Enum.GetNames<T>())}";
