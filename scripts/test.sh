@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's single test command.
+#
+#   scripts/test.sh [extra arguments for dotnet test, e.g. --filter FullyQualifiedName~Persistence]
+#
+# Starts a throwaway PostgreSQL and Azurite, exports TRANSIT_TEST_PG and TRANSIT_TEST_QUEUE for the
+# tests, builds the solution in Release, runs each test project of the solution, stops both services and
+# prints the totals as one line, "N passed, N failed" (", N skipped" when any were skipped).
+# Fails when the build fails, a test fails or is skipped (tests that need a service must fail
+# without it, never skip), or no test ran at all.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { echo "test.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+WORK="$(mktemp -d)"
+# The PostgreSQL cluster runs as user postgres when we are root: it must be able to reach its folder.
+chmod 755 "$WORK"
+
+cleanup() {
+  bash scripts/azurite.sh stop "$WORK/azurite" >/dev/null 2>&1 || true
+  bash scripts/postgres.sh stop "$WORK/postgres" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# "NAME=value" or "NAME='value'" as the start scripts print it -> value.
+value_of() {
+  local line="$1" name="$2"
+  [[ "$line" == "$name="* ]] || die "expected a line starting with $name=, got: $line"
+  line="${line#"$name="}"
+  line="${line#\'}"
+  echo "${line%\'}"
+}
+
+[[ -f scripts/azurite.sh ]] || die "scripts/azurite.sh is missing: it starts the Azurite queue service the tests need"
+
+TRANSIT_TEST_PG="$(value_of "$(bash scripts/postgres.sh start "$WORK/postgres")" TRANSIT_TEST_PG)"
+TRANSIT_TEST_QUEUE="$(value_of "$(bash scripts/azurite.sh start "$WORK/azurite")" TRANSIT_TEST_QUEUE)"
+export TRANSIT_TEST_PG TRANSIT_TEST_QUEUE
+
+dotnet build TransitGrains.sln -c Release </dev/null
+
+# One `dotnet test` per test project, each with its own results folder: run over the solution,
+# all projects would write the same results.trx and only the last one's counts would survive.
+mapfile -t projects < <(dotnet sln TransitGrains.sln list | tr '\\' / | grep -E '^tests/.*\.csproj$')
+((${#projects[@]} > 0)) || die "the solution lists no project under tests/"
+
+RESULTS="$WORK/results"
+test_status=0
+for project in "${projects[@]}"; do
+  dotnet test "$project" -c Release --no-build \
+    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+    --results-directory "$RESULTS/$(basename "$project" .csproj)" "$@" </dev/null || test_status=$?
+done
+
+# Each test project writes one .trx file; its <Counters .../> element holds that project's totals.
+counter() {
+  local file="$1" name="$2"
+  grep -o '<Counters [^>]*>' "$file" | grep -o " $name=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0
+}
+
+passed=0 failed=0 skipped=0 files=0
+while IFS= read -r -d '' trx; do
+  files=$((files + 1))
+  passed=$((passed + $(counter "$trx" passed)))
+  failed=$((failed + $(counter "$trx" failed) + $(counter "$trx" error) + $(counter "$trx" timeout) + $(counter "$trx" aborted)))
+  # xunit's skipped tests count in total but not in executed (notExecuted stays 0).
+  skipped=$((skipped + $(counter "$trx" total) - $(counter "$trx" executed)))
+done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+
+summary="$passed passed, $failed failed"
+((skipped == 0)) || summary="$summary, $skipped skipped"
+echo "$summary"
+
+((files > 0)) || die "no test results were written"
+((test_status == 0)) || die "dotnet test failed (exit $test_status)"
+((failed == 0)) || die "$failed test(s) failed"
+((skipped == 0)) || die "$skipped test(s) were skipped: a test that cannot run must fail, not skip"
+((passed > 0)) || die "no test ran"
