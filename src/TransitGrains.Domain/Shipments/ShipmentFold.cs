@@ -21,20 +21,14 @@ public static class ShipmentFold
         var legs = booking.Legs.Select(l => new LegProgress(l)).ToList();
         var last = booking.LastLeg;
         var anyActual = false;
+        var schedule = new Dictionary<(LegProgress, EventCode, EventClassifier), TransitEvent>();
 
         foreach (var e in history)
         {
-            switch (e.Classifier)
+            if (e.Classifier is EventClassifier.EST or EventClassifier.PLN)
             {
-                case EventClassifier.EST:
-                    ApplySchedule(legs, e, (leg, ev) => leg.EstimatedDeparture = ev, (leg, ev) => leg.EstimatedArrival = ev);
-                    continue;
-                case EventClassifier.PLN:
-                    ApplySchedule(
-                        legs, e,
-                        (leg, ev) => leg.PlannedDeparture = ev.EventDateTime,
-                        (leg, ev) => leg.PlannedArrival = ev.EventDateTime);
-                    continue;
+                ApplySchedule(legs, e, schedule);
+                continue;
             }
 
             if (e.EventType == EventType.TRANSPORT)
@@ -81,8 +75,7 @@ public static class ShipmentFold
     private static void ApplySchedule(
         List<LegProgress> legs,
         TransitEvent e,
-        Action<LegProgress, TransitEvent> departure,
-        Action<LegProgress, TransitEvent> arrival)
+        Dictionary<(LegProgress, EventCode, EventClassifier), TransitEvent> latest)
     {
         if (e.EventType != EventType.TRANSPORT || e.Conveyance is not { } conveyance)
         {
@@ -91,28 +84,36 @@ public static class ShipmentFold
 
         foreach (var leg in legs.Where(l => l.IsCarriedBy(conveyance)))
         {
-            if (e.EventCode == EventCode.DEPA && e.Location == leg.Plan.From)
+            var departure = e.EventCode == EventCode.DEPA && e.Location == leg.Plan.From;
+            var arrival = e.EventCode == EventCode.ARRI && e.Location == leg.Plan.To;
+            var key = (leg, e.EventCode, e.Classifier);
+            if (!(departure || arrival) || (latest.TryGetValue(key, out var current) && !IsNewer(e, current)))
             {
-                if (IsNewer(e, leg.EstimatedDeparture, e.Classifier))
-                {
-                    departure(leg, e);
-                }
+                continue;
             }
-            else if (e.EventCode == EventCode.ARRI && e.Location == leg.Plan.To)
+
+            // Events are folded by eventDateTime, so recency is decided by receivedAt (then id), for PLN as for EST.
+            latest[key] = e;
+            switch (e.Classifier)
             {
-                if (IsNewer(e, leg.EstimatedArrival, e.Classifier))
-                {
-                    arrival(leg, e);
-                }
+                case EventClassifier.EST when departure:
+                    leg.EstimatedDeparture = e;
+                    break;
+                case EventClassifier.EST:
+                    leg.EstimatedArrival = e;
+                    break;
+                case EventClassifier.PLN when departure:
+                    leg.PlannedDeparture = e.EventDateTime;
+                    break;
+                default:
+                    leg.PlannedArrival = e.EventDateTime;
+                    break;
             }
         }
     }
 
-    // PLN updates are not kept as events on the leg, so only EST needs the recency check.
-    private static bool IsNewer(TransitEvent candidate, TransitEvent? current, EventClassifier classifier) =>
-        classifier != EventClassifier.EST
-        || current is null
-        || candidate.ReceivedAt > current.ReceivedAt
+    private static bool IsNewer(TransitEvent candidate, TransitEvent current) =>
+        candidate.ReceivedAt > current.ReceivedAt
         || (candidate.ReceivedAt == current.ReceivedAt && string.CompareOrdinal(candidate.EventId, current.EventId) > 0);
 
     /// <summary>A conveyance's move applies to every container aboard it, and boards the containers booked on its leg.</summary>
@@ -124,14 +125,15 @@ public static class ShipmentFold
         }
 
         var carried = legs.Where(l => l.IsCarriedBy(conveyance)).ToList();
-        var concernsShipment = carried.Count > 0;
+        var concernsShipment = false;
+        var anyAboard = false;
 
         foreach (var container in containers)
         {
             if (container.Aboard == conveyance)
             {
                 container.Location = e.Location;
-                concernsShipment = true;
+                concernsShipment = anyAboard = true;
             }
             else if (e.EventCode == EventCode.DEPA
                      && container.Aboard is null
@@ -142,27 +144,34 @@ public static class ShipmentFold
                 container.Status = ContainerStatus.ON_CONVEYANCE;
                 container.Aboard = conveyance;
                 container.Location = e.Location;
+                concernsShipment = anyAboard = true;
             }
         }
 
         foreach (var leg in carried)
         {
+            // Away from the leg's origin a move only counts with the shipment's containers aboard: a vessel leaving an
+            // earlier port of call (it reports to every shipment booked on it) is not this leg departing.
+            var underway = anyAboard || e.Location == leg.Plan.From;
             switch (e.EventCode)
             {
-                case EventCode.DEPA:
+                case EventCode.DEPA when underway:
                     leg.Reach(LegStatus.DEPARTED);
+                    concernsShipment = true;
                     if (e.Location == leg.Plan.From && leg.Plan.Conveyance == conveyance)
                     {
                         leg.ActualDeparture ??= e.EventDateTime;
                     }
 
                     break;
-                case EventCode.CROS:
+                case EventCode.CROS when underway:
                     leg.Reach(LegStatus.DEPARTED);
+                    concernsShipment = true;
                     break;
                 case EventCode.ARRI when e.Location == leg.Plan.To:
                     leg.Reach(LegStatus.ARRIVED);
                     leg.ActualArrival ??= e.EventDateTime;
+                    concernsShipment = true;
                     break;
             }
         }

@@ -267,6 +267,57 @@ public class ShipmentFoldTests
     }
 
     [Fact]
+    public void The_vessel_leaving_an_earlier_port_of_call_does_not_start_the_leg_from_Nansha()
+    {
+        // COSCOPRIDE-047W calls at Shanghai and Yantian before Nansha; its transport events reach every shipment booked
+        // on it. Its departure from Shanghai, while the container is still at Shunde, is not the Nansha leg departing.
+        var events = OnePortJourney.Of().Through(Step.Release)
+            .Append(Ev.Depa(TransportMode.VESSEL, Vessel, "CNSHA", "2020-11-27T18:00:00+08:00"))
+            .Append(Ev.Depa(TransportMode.VESSEL, Vessel, "CNYTN", "2020-11-30T06:00:00+08:00"));
+        var view = Shipment.View(Bookings.OnePort(), events, Later);
+        AssertLegs(view, LegStatus.PLANNED, LegStatus.PLANNED);
+        Assert.Null(view.Legs[1].ActualDeparture);
+        AssertContainer(view, Csqu, ContainerStatus.AT_FACILITY, Shunde, null);
+        Assert.Equal(T("2021-01-08T06:00:00+01:00"), view.Eta);
+    }
+
+    [Fact]
+    public void A_conveyance_moving_with_none_of_the_shipments_containers_aboard_leaves_it_BOOKED()
+    {
+        var events = new[]
+        {
+            Ev.Depa(TransportMode.VESSEL, Vessel, "CNSHA", "2020-11-27T18:00:00+08:00"),
+            Ev.Arri(TransportMode.VESSEL, Vessel, "CNYTN", "2020-11-29T18:00:00+08:00"),
+            Ev.Cros(TransportMode.BARGE, Barge, "CNHMN", "2020-11-29T19:00:00+08:00"),
+        };
+        var view = Shipment.View(Bookings.OnePort(), events, Later);
+        Assert.Equal(ShipmentStatus.BOOKED, view.Status);
+        AssertLegs(view, LegStatus.PLANNED, LegStatus.PLANNED);
+    }
+
+    [Fact]
+    public void The_vessel_leaving_a_later_port_of_call_with_the_container_aboard_moves_it_along()
+    {
+        var events = OnePortJourney.Of().Through(Step.VesselDeparts)
+            .Append(Ev.Depa(TransportMode.VESSEL, Vessel, "SGSIN", "2020-12-08T10:00:00+08:00"));
+        var view = Shipment.View(Bookings.OnePort(), events, Later);
+        AssertLegs(view, LegStatus.COMPLETED, LegStatus.DEPARTED);
+        AssertContainer(view, Csqu, ContainerStatus.ON_CONVEYANCE, "SGSIN", Vessel);
+        Assert.Equal(T("2020-12-02T22:30:00+08:00"), view.Legs[1].ActualDeparture);
+    }
+
+    [Fact]
+    public void The_most_recently_received_plan_wins_like_the_most_recently_received_estimate()
+    {
+        var older = Ev.Make(EventCode.ARRI, "2021-01-12T08:00:00+01:00", Rotterdam, TransportMode.VESSEL, Vessel,
+            classifier: EventClassifier.PLN, receivedAt: I("2020-12-01T00:00:00Z"));
+        var newer = Ev.Make(EventCode.ARRI, "2021-01-09T08:00:00+01:00", Rotterdam, TransportMode.VESSEL, Vessel,
+            classifier: EventClassifier.PLN, receivedAt: I("2020-12-05T00:00:00Z"));
+        Assert.Equal(T("2021-01-09T08:00:00+01:00"), Shipment.View(Bookings.OnePort(), [older, newer], Later).Legs[1].PlannedArrival);
+        Assert.Equal(T("2021-01-09T08:00:00+01:00"), Shipment.View(Bookings.OnePort(), [newer, older], Later).Eta);
+    }
+
+    [Fact]
     public void The_same_conveyance_id_in_another_mode_is_another_conveyance()
     {
         var view = Shipment.View(Bookings.OnePort(), [Ev.Depa(TransportMode.VESSEL, Barge, Shunde, "2020-11-30T09:12:00+08:00")], Later);
