@@ -46,10 +46,13 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
 
         await using var silo = await TestSilo.StartAsync(db, "membership");
         var whileRunning = await MemberStatusAsync(db, "membership", silo.SiloPort);
+        var gateways = await GatewaysAsync(db, "membership");
         await silo.StopAsync();
         var afterStop = await MemberStatusAsync(db, "membership", silo.SiloPort);
 
         Assert.Equal(Active, whileRunning);
+        Assert.Equal([$"127.0.0.1:{silo.GatewayPort}"], gateways);
+        Assert.Empty(await GatewaysAsync(db, "membership"));
         Assert.Equal(Dead, afterStop);
         Assert.True(await ScalarAsync<int>(db, "SELECT Version FROM OrleansMembershipVersionTable WHERE DeploymentId = 'membership'") > 0);
     }
@@ -109,6 +112,9 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         }
 
         Assert.Equal(secondSilo, lastTickSilo);
+
+        await grain.StopTickingAsync();
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansRemindersTable"));
     }
 
     private async Task<string> MigratedDatabaseAsync()
@@ -127,6 +133,25 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         command.Parameters.AddWithValue("cluster", clusterId);
         command.Parameters.AddWithValue("port", siloPort);
         return (int)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException("the silo has no membership row"));
+    }
+
+    // What an Orleans client asks to find the gateways: the provider's own query text, as it runs it.
+    private static async Task<List<string>> GatewaysAsync(string db, string clusterId)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            await ScalarAsync<string>(db, "SELECT QueryText FROM OrleansQuery WHERE QueryKey = 'GatewaysQueryKey'"), connection);
+        command.Parameters.AddWithValue("DeploymentId", clusterId);
+        command.Parameters.AddWithValue("Status", Active);
+        await using var reader = await command.ExecuteReaderAsync();
+        var gateways = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            gateways.Add($"{reader.GetString(reader.GetOrdinal("Address"))}:{reader.GetInt32(reader.GetOrdinal("ProxyPort"))}");
+        }
+
+        return gateways;
     }
 
     private static async Task<T> ScalarAsync<T>(string db, string sql)

@@ -15,6 +15,8 @@ public interface IReminderTestGrain : IGrainWithStringKey
 {
     Task StartTickingAsync(TimeSpan due, TimeSpan period);
 
+    Task StopTickingAsync();
+
     /// <summary>The silo that handled the latest tick, or null before the first one.</summary>
     Task<string?> GetLastTickSiloAsync();
 
@@ -88,6 +90,9 @@ public sealed class ReminderTestGrain(
     [PersistentState("ticks", "transit")] IPersistentState<TickState> ticks) : Grain, IReminderTestGrain, IRemindable
 {
     public Task StartTickingAsync(TimeSpan due, TimeSpan period) => this.RegisterOrUpdateReminder("tick", due, period);
+
+    public async Task StopTickingAsync() =>
+        await this.UnregisterReminder(await this.GetReminder("tick") ?? throw new InvalidOperationException("no reminder"));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

@@ -12,13 +12,16 @@ public sealed class TestSilo : IAsyncDisposable
     private readonly IHost _host;
     private bool _stopped;
 
-    private TestSilo(IHost host, int siloPort)
+    private TestSilo(IHost host, int siloPort, int gatewayPort)
     {
         _host = host;
         SiloPort = siloPort;
+        GatewayPort = gatewayPort;
     }
 
     public int SiloPort { get; }
+
+    public int GatewayPort { get; }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
@@ -42,7 +45,7 @@ public sealed class TestSilo : IAsyncDisposable
             })
             .Build();
         await host.StartAsync();
-        return new TestSilo(host, siloPort);
+        return new TestSilo(host, siloPort, gatewayPort);
     }
 
     public async Task StopAsync()
