@@ -34,7 +34,7 @@ namespace TransitGrains.Silo
 
             configure?.Invoke(builder);
             var configuration = builder.Configuration;
-            var durable = configuration.GetConnectionString(ClusterSettings.StorageConnectionName);
+            var durable = NonEmpty(configuration.GetConnectionString(ClusterSettings.StorageConnectionName));
             if (durable is not null)
             {
                 RequireCurrentSchema(durable);
@@ -81,7 +81,7 @@ namespace TransitGrains.Silo
         public static void Announce(WebApplication app)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TransitGrains");
-            var durable = app.Configuration.GetConnectionString(ClusterSettings.StorageConnectionName) is not null;
+            var durable = NonEmpty(app.Configuration.GetConnectionString(ClusterSettings.StorageConnectionName)) is not null;
             foreach (var url in app.Urls)
             {
                 logger.LogInformation("TransitGrains API listening on {Url} (OpenAPI: {Url}/openapi/v1.json)", url, url);
@@ -98,11 +98,14 @@ namespace TransitGrains.Silo
                     + "event is lost when this process stops. Set ConnectionStrings:Transit for the durable PostgreSQL profile.");
             }
 
-            if (app.Configuration.GetConnectionString(TaxQueueOptions.ConnectionStringName) is null)
+            if (NonEmpty(app.Configuration.GetConnectionString(TaxQueueOptions.ConnectionStringName)) is null)
             {
                 logger.LogWarning("No ConnectionStrings:TaxQueue: tax refund triggers are kept in the outbox and written to the log, not queued.");
             }
         }
+
+        /// <summary>An empty connection string means "not configured", as it does for the tax queue.</summary>
+        private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
         /// <summary><c>migrate</c>: create or upgrade the schema in ConnectionStrings:Transit, then exit.</summary>
         public static async Task<int> MigrateAsync(string[] args)
