@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster for tests and local runs.
 #
-#   scripts/postgres.sh start DIR   install if missing, initdb in DIR, start, print TRANSIT_TEST_PG=...
+#   scripts/postgres.sh start DIR   install if missing, initdb in DIR (once), start, print TRANSIT_TEST_PG=...
 #   scripts/postgres.sh stop DIR    stop the cluster started in DIR (quietly does nothing if none runs)
+#
+# Starting a DIR that was stopped starts the same cluster again, with its data, on the same port
+# when that is still free.
 #
 # Only the TRANSIT_TEST_PG line goes to stdout, so `eval "$(scripts/postgres.sh start DIR)"` works;
 # everything else goes to stderr. The value is single-quoted because the connection string contains
@@ -71,21 +74,31 @@ start() {
 
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
-  [[ -f "$dir/data/postmaster.pid" ]] && die "a cluster in $dir/data seems to be running; stop it first"
+  if [[ -f "$dir/data/postmaster.pid" ]] && kill -0 "$(head -n 1 "$dir/data/postmaster.pid")" 2>/dev/null; then
+    die "the cluster in $dir/data is running; stop it first"
+  fi
   if is_root; then
     chown postgres:postgres "$dir"
     runuser -u postgres -- test -w "$dir" ||
       die "user postgres cannot write to $dir: every parent folder must be searchable by it (chmod o+x)"
   fi
 
-  rm -rf "$dir/data"
-  # --no-sync: a throwaway cluster needs no crash safety during initdb, and it saves a second.
-  as_owner "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
-    { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  if [[ -f "$dir/data/PG_VERSION" ]]; then
+    # Started before and stopped since: start the same cluster again, on its old port if free,
+    # so a test can take the database away and bring it back with its data.
+    log "starting the existing cluster in $dir/data again"
+  else
+    # --no-sync: a throwaway cluster needs no crash safety during initdb, and it saves a second.
+    as_owner "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  fi
 
-  local port started=""
+  local port="" started=""
+  if [[ -f "$dir/port" ]] && ! port_answers "$(cat "$dir/port")"; then
+    port="$(cat "$dir/port")"
+  fi
   for _ in 1 2 3 4 5; do
-    port="$(free_port)"
+    [[ -n "$port" ]] || port="$(free_port)"
     # max_connections 200 leaves room for several silos and test hosts, each with a capped pool.
     if as_owner "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >&2; then
@@ -93,11 +106,14 @@ start() {
       break
     fi
     log "PostgreSQL did not start on port $port, trying another one"
+    port=""
   done
   [[ -n "$started" ]] || { cat "$dir/server.log" >&2 || true; die "PostgreSQL did not start"; }
   echo "$port" >"$dir/port"
 
-  "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres transit >&2
+  if [[ -z "$("$pgbin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'transit'")" ]]; then
+    "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres transit >&2
+  fi
   log "PostgreSQL $(basename "$(dirname "$pgbin")") on 127.0.0.1:$port, data in $dir/data"
   echo "TRANSIT_TEST_PG='Host=127.0.0.1;Port=$port;Username=postgres;Database=transit'"
 }

@@ -49,7 +49,7 @@ dotnet build TransitGrains.sln -c Release </dev/null
 
 # One `dotnet test` per test project, each with its own results folder: run over the solution,
 # all projects would write the same results.trx and only the last one's counts would survive.
-mapfile -t projects < <(dotnet sln TransitGrains.sln list | tr '\\' / | grep -E '^tests/.*\.csproj$')
+mapfile -t projects < <(dotnet sln TransitGrains.sln list | tr '\134' / | grep -E '^tests/.*\.csproj$')
 ((${#projects[@]} > 0)) || die "the solution lists no project under tests/"
 
 RESULTS="$WORK/results"
