@@ -150,10 +150,14 @@ public static class RefundWorkflow
         var actual = progress.History.Where(e => e.IsActual).ToList();
         var containers = progress.Booking.Containers;
 
+        // The vessel's departure from the exit port with every container aboard: its latest LOAD/DISC on that vessel
+        // up to the departure is a LOAD (a container loaded and then discharged again did not sail).
         TransitEvent? exit = null;
-        if (vessel is { } v && containers.All(c => actual.Any(e => e.EventCode == EventCode.LOAD && e.ContainerNumber == c && e.Conveyance == v)))
+        if (vessel is { } v)
         {
-            exit = actual.FirstOrDefault(e => e.EventCode == EventCode.DEPA && e.Conveyance == v && e.Location == exitPort);
+            exit = actual.FirstOrDefault(e => e.EventCode == EventCode.DEPA && e.Conveyance == v && e.Location == exitPort
+                && containers.All(c => actual.LastOrDefault(m => m.ContainerNumber == c && m.Conveyance == v
+                    && m.EventCode is EventCode.LOAD or EventCode.DISC && m.OccurredAt <= e.OccurredAt)?.EventCode == EventCode.LOAD));
         }
 
         var causes = new List<(Instant At, RefundRevocationReason Reason)>();

@@ -280,6 +280,36 @@ public class RefundWorkflowTests
     }
 
     [Fact]
+    public void A_container_rolled_off_the_vessel_before_it_sails_does_not_confirm_the_exit()
+    {
+        // Loaded, then discharged back at Nansha (shut out / rolled to a later sailing): the vessel leaves without it.
+        var events = Journey.Through(Step.VesselDeparts)
+            .Append(Ev.Disc(Csqu, TransportMode.VESSEL, Vessel, Nansha, "2020-12-02T20:00:00+08:00"));
+        var refund = AfterEligible(events, AfterVesselDeparture);
+        Assert.Equal(TaxRefundStatus.TRIGGERED, refund.Status);
+        Assert.Empty(refund.Due);
+    }
+
+    [Fact]
+    public void A_container_rolled_and_loaded_again_before_the_vessel_sails_confirms_the_exit()
+    {
+        var events = Journey.Through(Step.VesselDeparts)
+            .Append(Ev.Disc(Csqu, TransportMode.VESSEL, Vessel, Nansha, "2020-12-02T18:00:00+08:00"))
+            .Append(Ev.Load(Csqu, TransportMode.VESSEL, Vessel, Nansha, "2020-12-02T20:00:00+08:00"));
+        Assert.Equal(TaxRefundTriggerKind.EXIT_CONFIRMED, AfterEligible(events, AfterVesselDeparture).Due.Single().Kind);
+    }
+
+    [Fact]
+    public void A_load_reported_after_the_vessel_departed_does_not_confirm_that_departure()
+    {
+        var events = Journey.Events(Step.Release).Concat(Journey.Events(Step.BargeDeparts)).Concat(Journey.Events(Step.VesselDeparts))
+            .Append(Ev.Load(Csqu, TransportMode.VESSEL, Vessel, Nansha, "2020-12-03T08:00:00+08:00"));
+        var refund = AfterEligible(events, AfterVesselDeparture);
+        Assert.Equal(TaxRefundStatus.TRIGGERED, refund.Status);
+        Assert.Empty(refund.Due);
+    }
+
+    [Fact]
     public void Counting_as_aboard_without_a_LOAD_does_not_confirm_the_exit()
     {
         var events = Journey.Through(Step.DischargeAtNansha).Concat(Journey.Events(Step.VesselDeparts));
