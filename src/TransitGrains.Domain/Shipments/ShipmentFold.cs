@@ -22,6 +22,7 @@ public static class ShipmentFold
         var last = booking.LastLeg;
         var anyActual = false;
         var schedule = new Dictionary<(LegProgress, EventCode, EventClassifier), TransitEvent>();
+        var moved = new HashSet<(ContainerNumber, ConveyanceKey)>(); // containers with a LOAD/DISC on a conveyance
 
         foreach (var e in history)
         {
@@ -33,7 +34,7 @@ public static class ShipmentFold
 
             if (e.EventType == EventType.TRANSPORT)
             {
-                anyActual |= ApplyTransport(legs, containers.Values, e);
+                anyActual |= ApplyTransport(legs, containers.Values, e, moved);
                 continue;
             }
 
@@ -43,6 +44,11 @@ public static class ShipmentFold
             }
 
             anyActual = true;
+            if (EventVocabulary.MovesContainer(e.EventCode) && e.Conveyance is { } movedOn)
+            {
+                moved.Add((number, movedOn));
+            }
+
             if (e.EventType == EventType.CUSTOMS)
             {
                 ApplyCustoms(container, e);
@@ -117,7 +123,8 @@ public static class ShipmentFold
         || (candidate.ReceivedAt == current.ReceivedAt && string.CompareOrdinal(candidate.EventId, current.EventId) > 0);
 
     /// <summary>A conveyance's move applies to every container aboard it, and boards the containers booked on its leg.</summary>
-    private static bool ApplyTransport(List<LegProgress> legs, IEnumerable<ContainerProgress> containers, TransitEvent e)
+    private static bool ApplyTransport(
+        List<LegProgress> legs, IEnumerable<ContainerProgress> containers, TransitEvent e, HashSet<(ContainerNumber, ConveyanceKey)> moved)
     {
         if (e.Conveyance is not { } conveyance)
         {
@@ -138,9 +145,11 @@ public static class ShipmentFold
             else if (e.EventCode == EventCode.DEPA
                      && container.Aboard is null
                      && container.Status != ContainerStatus.DELIVERED
+                     && !moved.Contains((container.Number, conveyance))
                      && carried.Any(l => l.Plan.Conveyance == conveyance && l.Plan.From == e.Location))
             {
-                // Booked on this leg and not reported loaded: once the conveyance leaves the leg's origin, it is aboard.
+                // Booked on this leg and never reported loaded on or discharged from this conveyance (a container
+                // loaded and discharged again was shut out): once the conveyance leaves the leg's origin, it is aboard.
                 container.Status = ContainerStatus.ON_CONVEYANCE;
                 container.Aboard = conveyance;
                 container.Location = e.Location;

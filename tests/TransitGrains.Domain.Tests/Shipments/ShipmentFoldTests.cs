@@ -239,6 +239,27 @@ public class ShipmentFoldTests
     }
 
     [Fact]
+    public void A_container_loaded_and_discharged_again_before_departure_is_shut_out_not_aboard()
+    {
+        // The barge was full: CSQU3054383 was loaded, then taken off again at Shunde before the barge left.
+        var booking = Bookings.OnePort(Csqu, Apzu);
+        var journey = OnePortJourney.Of(Csqu, Apzu);
+        var shutOut = Ev.Disc(Csqu, TransportMode.BARGE, Barge, Shunde, "2020-11-30T09:05:00+08:00");
+        var events = journey.Through(Step.BargeDeparts).Append(shutOut).ToList();
+        var view = Shipment.View(booking, events, Later);
+        AssertContainer(view, Csqu, ContainerStatus.AT_FACILITY, Shunde, null);
+        AssertContainer(view, Apzu, ContainerStatus.ON_CONVEYANCE, Shunde, Barge);
+
+        // The barge's own view agrees.
+        var barge = Domain.Conveyances.ConveyanceFold.View(
+            new ConveyanceKey(TransportMode.BARGE, Barge),
+            events.Where(e => e.EventType == EventType.TRANSPORT),
+            events.Where(e => EventVocabulary.MovesContainer(e.EventCode)),
+            [new Domain.Conveyances.BookedLeg(booking.ShipmentId, L(Shunde), booking.Containers)]);
+        Assert.Equal([Apzu], barge.Aboard);
+    }
+
+    [Fact]
     public void Booked_containers_board_the_onward_vessel_when_it_departs_without_any_LOAD()
     {
         var journey = OnePortJourney.Of();

@@ -144,6 +144,25 @@ public class ShipmentPropertyTests
         }, iter: 300);
 
     [Fact]
+    public void A_container_the_shipment_shows_aboard_a_conveyance_is_in_that_conveyances_aboard_list() =>
+        Gen.OneOf(RichSubsets, Generators.ArbitraryEvents(40)).Sample(events =>
+        {
+            var view = Shipment.View(TwoContainers, events, Now);
+            foreach (var container in view.Containers.Where(c => c.Status == ContainerStatus.ON_CONVEYANCE))
+            {
+                var key = new ConveyanceKey(container.ModeOfTransport!.Value, container.ConveyanceId!);
+                var booked = TwoContainers.Legs.Where(l => l.Conveyance == key)
+                    .Select(l => new Domain.Conveyances.BookedLeg(TwoContainers.ShipmentId, l.From, TwoContainers.Containers));
+                var conveyance = Domain.Conveyances.ConveyanceFold.View(
+                    key,
+                    events.Where(e => e.EventType == EventType.TRANSPORT && e.Conveyance == key),
+                    events.Where(e => EventVocabulary.MovesContainer(e.EventCode) && e.Conveyance == key),
+                    booked);
+                Assert.Contains(container.ContainerNumber, conveyance.Aboard);
+            }
+        }, iter: 500);
+
+    [Fact]
     public void Leg_statuses_never_go_backwards_as_more_of_the_journey_is_known()
     {
         // Folding a prefix (in time) of the journey never shows a leg further along than folding more of it.
