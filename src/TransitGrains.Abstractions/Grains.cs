@@ -46,6 +46,9 @@ public interface IContainerGrain : IGrainWithStringKey
     /// <summary>The shipment was cancelled: the container is free to be booked again.</summary>
     Task Release(string shipmentId);
 
+    /// <summary>The booking that claimed the container was refused: undo the claim, as if it never happened.</summary>
+    Task Unclaim(string shipmentId);
+
     /// <summary>Shipments this container was booked into, newest first.</summary>
     Task<IReadOnlyList<string>> Shipments();
 }

@@ -87,5 +87,15 @@ public sealed class ContainerGrain(
         }
     }
 
+    public async Task Unclaim(string shipmentId)
+    {
+        if (state.State.ActiveShipmentId == shipmentId)
+        {
+            state.State.ActiveShipmentId = null;
+            state.State.Shipments.Remove(shipmentId);
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> Shipments() => Task.FromResult<IReadOnlyList<string>>(state.State.Shipments);
 }

@@ -75,6 +75,9 @@ public sealed class ShipmentGrain(
         var conflict = booking.Containers.Zip(claims).FirstOrDefault(p => p.Second.ConflictingShipmentId is not null);
         if (conflict.Second is { } refused)
         {
+            // Give back the containers this attempt did claim, or their events would be routed to a shipment
+            // that was never booked, and lost to the one that books them next.
+            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId)));
             return new BookingResult(BookingOutcome.ContainerConflict, null,
                 $"container {conflict.First} is on active shipment {refused.ConflictingShipmentId}", refused.ConflictingShipmentId);
         }
