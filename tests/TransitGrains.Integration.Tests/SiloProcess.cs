@@ -39,8 +39,12 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo with the given settings (as --key=value) and waits until /health/ready answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort = null, int? siloPort = null)
+    /// <summary>
+    /// Starts a silo with the given settings (as --key=value) and extra environment variables, and waits until
+    /// /health/ready answers 200.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings, int? httpPort = null, int? siloPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var http = httpPort ?? FreePort();
         var clusterPort = siloPort ?? FreePort();
@@ -60,6 +64,11 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
