@@ -31,10 +31,19 @@ public sealed class EventIntakeGrain : Grain, IEventIntakeGrain
             }
         }
 
+        // An id is one event wherever it was reported: what is recorded is always the first event under that id.
+        var claims = await Task.WhenAll(unique.Select(u => GrainFactory.GetGrain<IEventIdGrain>(u.Event.EventId).Claim(u.Event)));
+        unique = unique.Zip(claims, (u, claim) => (u.Index, claim.Event)).ToList();
+
         var transport = unique.Where(u => u.Event.EventType == EventType.TRANSPORT).ToList();
         var containerEvents = unique.Where(u => u.Event.EventType != EventType.TRANSPORT).ToList();
 
         await Task.WhenAll(RecordTransport(transport, outcomes), RecordContainerEvents(containerEvents, outcomes));
+        foreach (var (item, claim) in unique.Zip(claims).Where(p => !p.Second.IsFirst))
+        {
+            outcomes[item.Index] = EventOutcome.DUPLICATE; // recorded again only to repair a crash after the claim
+        }
+
         return outcomes.Select(o => o!.Value).ToList();
     }
 

@@ -1,0 +1,33 @@
+using Orleans;
+using Orleans.Runtime;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Events;
+
+namespace TransitGrains.Grains;
+
+[GenerateSerializer]
+public sealed class EventIdState
+{
+    [Id(0)] public TransitEvent? First { get; set; }
+}
+
+/// <summary>
+/// Remembers the first event reported under one id. The intake records that first event wherever it belongs,
+/// also for a later report under the same id: so a retry after a crash between this write and that one
+/// still gets the event stored, and a different event under a used id never is.
+/// </summary>
+public sealed class EventIdGrain(
+    [PersistentState("eventid", StorageNames.Transit)] IPersistentState<EventIdState> state) : Grain, IEventIdGrain
+{
+    public async Task<EventClaim> Claim(TransitEvent reported)
+    {
+        if (state.State.First is { } first)
+        {
+            return new EventClaim(first, IsFirst: false);
+        }
+
+        state.State.First = reported;
+        await state.WriteStateAsync();
+        return new EventClaim(reported, IsFirst: true);
+    }
+}
