@@ -8,7 +8,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     [Fact]
     public async Task Customs_status_follows_the_latest_customs_event()
     {
-        var (id, container, _) = await BookOnePort("CUSTOMS");
+        var (id, container, _) = await api.BookOnePort("CUSTOMS");
 
         await api.Report(Json.Customs("CUSI", container, Json.Shunde, "2020-11-30T07:10:00+08:00"));
         Assert.Equal("INSPECTION", await CustomsStatus(id));
@@ -60,7 +60,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     [Fact]
     public async Task Revoking_the_declaration_after_departure_revokes_the_refund()
     {
-        var (id, container, barge) = await BookOnePort("CUSX");
+        var (id, container, barge) = await api.BookOnePort("CUSX");
         await api.ReleaseAndDepartBarge(container, barge);
         Assert.Equal("TRIGGERED", (string?)(await api.Shipment(id))["taxRefund"]!["status"]);
 
@@ -74,7 +74,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     [Fact]
     public async Task Leaving_the_exit_port_other_than_by_the_vessel_revokes_the_refund()
     {
-        var (id, container, barge) = await BookOnePort("GTOT");
+        var (id, container, barge) = await api.BookOnePort("GTOT");
         await api.ReleaseAndDepartBarge(container, barge);
 
         await api.Report(
@@ -91,7 +91,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     [Fact]
     public async Task The_latest_estimate_sets_the_eta_until_the_actual_arrival()
     {
-        var (id, _, _) = await BookOnePort("EST");
+        var (id, _, _) = await api.BookOnePort("EST");
         var vessel = (string)(await api.Shipment(id))["legs"]![1]!["conveyanceId"]!;
         var estimate = Json.Transport("ARRI", "VESSEL", vessel, Json.Rotterdam, "2021-01-09T14:00:00+01:00").With(("classifier", "EST"));
 
@@ -127,15 +127,6 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
         Assert.Equal("DELIVERED", (string?)shipment["containers"]![0]!["status"]);
         Assert.Equal("CNNSA", (string?)shipment["containers"]![0]!["location"]);
         Assert.Equal("COMPLETED", (string?)shipment["legs"]![0]!["status"]);
-    }
-
-    private async Task<(string Id, string Container, string Barge)> BookOnePort(string prefix)
-    {
-        var id = Ids.Shipment(prefix);
-        var container = Ids.Container();
-        var barge = Ids.Conveyance("BRG");
-        await api.Book(Json.OnePortBooking(id, container, barge, Ids.Conveyance("VSL")));
-        return (id, container, barge);
     }
 
     private async Task<string?> CustomsStatus(string id) => (string?)(await api.Shipment(id))["customs"]!["status"];

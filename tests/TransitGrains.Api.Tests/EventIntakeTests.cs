@@ -196,10 +196,7 @@ public sealed class EventIntakeTests(TransitApiFixture api)
     [Fact]
     public async Task A_rejected_event_changes_nothing()
     {
-        var id = Ids.Shipment("REJ");
-        var container = Ids.Container();
-        var barge = Ids.Conveyance("BRG");
-        await api.Book(Json.OnePortBooking(id, container, barge, Ids.Conveyance("VSL")));
+        var (id, container, barge) = await api.BookOnePort("REJ");
         var before = await api.Shipment(id);
         var conveyanceBefore = await api.Admin.Get($"/api/v1/conveyances/barge/{barge}");
 

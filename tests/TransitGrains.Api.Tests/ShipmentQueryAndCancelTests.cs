@@ -116,10 +116,7 @@ public sealed class ShipmentQueryAndCancelTests(TransitApiFixture api)
     [Fact]
     public async Task Cancelling_after_the_refund_was_triggered_revokes_it()
     {
-        var id = Ids.Shipment("REVOKE");
-        var container = Ids.Container();
-        var barge = Ids.Conveyance("BRG");
-        await api.Book(Json.OnePortBooking(id, container, barge, Ids.Conveyance("VSL")));
+        var (id, container, barge) = await api.BookOnePort("REVOKE");
 
         var departure = await api.ReleaseAndDepartBarge(container, barge);
 

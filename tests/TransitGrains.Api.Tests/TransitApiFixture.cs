@@ -119,6 +119,16 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Books a declared one-port shipment (barge Shunde → Nansha, then the vessel) with fresh ids.</summary>
+    public async Task<(string Id, string Container, string Barge)> BookOnePort(string prefix)
+    {
+        var id = Ids.Shipment(prefix);
+        var container = Ids.Container();
+        var barge = Ids.Conveyance("BRG");
+        await Book(Json.OnePortBooking(id, container, barge, Ids.Conveyance("VSL")));
+        return (id, container, barge);
+    }
+
     /// <summary>
     /// Customs release at Shunde and the barge's departure from it, a few hours ago by the real clock (so the
     /// 60-day exit deadline lies ahead): what makes a declared one-port shipment's refund due. Answers the DEPA time.
