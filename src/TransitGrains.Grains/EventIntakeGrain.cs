@@ -39,9 +39,12 @@ public sealed class EventIntakeGrain : Grain, IEventIntakeGrain
         var containerEvents = unique.Where(u => u.Event.EventType != EventType.TRANSPORT).ToList();
 
         await Task.WhenAll(RecordTransport(transport, outcomes), RecordContainerEvents(containerEvents, outcomes));
-        foreach (var (item, claim) in unique.Zip(claims).Where(p => !p.Second.IsFirst))
+        // The report that claimed the id first is the one answered ACCEPTED, also when a concurrent repeat reached the
+        // shipment or conveyance before it (a repeat records the claimed event too, to repair a crash after the claim):
+        // else both reports would be answered DUPLICATE and the sender would never see its event accepted.
+        foreach (var (item, claim) in unique.Zip(claims))
         {
-            outcomes[item.Index] = EventOutcome.DUPLICATE; // recorded again only to repair a crash after the claim
+            outcomes[item.Index] = claim.IsFirst ? EventOutcome.ACCEPTED : EventOutcome.DUPLICATE;
         }
 
         return outcomes.Select(o => o!.Value).ToList();
