@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace TransitGrains.ForwarderCli;
+
+// The parts of the API's shipment that this program shows. Statuses stay strings: a newer service may add
+// values, and an old copy of this program should still print them.
+
+public sealed record Shipment(
+    string ShipmentId,
+    string Forwarder,
+    string TradeMode,
+    string Status,
+    IReadOnlyList<ShipmentContainer> Containers,
+    int CurrentLeg,
+    IReadOnlyList<Leg> Legs,
+    OffsetDateTime? Eta,
+    Customs? Customs,
+    TaxRefund? TaxRefund,
+    IReadOnlyList<TimelineEntry>? Timeline);
+
+public sealed record ShipmentContainer(string ContainerNumber, string Status, string? Location, string? ConveyanceId);
+
+public sealed record Leg(
+    string Mode,
+    string ConveyanceId,
+    string From,
+    string To,
+    string Status,
+    OffsetDateTime? PlannedDeparture,
+    OffsetDateTime? EstimatedDeparture,
+    OffsetDateTime? ActualDeparture,
+    OffsetDateTime? PlannedArrival,
+    OffsetDateTime? EstimatedArrival,
+    OffsetDateTime? ActualArrival,
+    IReadOnlyList<string>? TranshippedTo);
+
+public sealed record Customs(string Status, string? Location, OffsetDateTime? ReleasedAt);
+
+public sealed record TaxRefund(string Status, string? DeparturePort, string? ExitPort, OffsetDateTime? Deadline, IReadOnlyList<Trigger>? Triggers);
+
+public sealed record Trigger(string MessageId, string Kind, Instant? DeliveredAt, string? Reason);
+
+public sealed record TimelineEntry(
+    string EventId,
+    string EventCode,
+    string Classifier,
+    OffsetDateTime EventDateTime,
+    string Location,
+    string? ModeOfTransport,
+    string? ConveyanceId,
+    string? ContainerNumber);
+
+public sealed record ShipmentList(IReadOnlyList<Shipment> Items);
+
+public static class Json
+{
+    /// <summary>The API's conventions: camelCase, times as ISO-8601 with an offset (NodaTime keeps the offset as sent).</summary>
+    public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+}

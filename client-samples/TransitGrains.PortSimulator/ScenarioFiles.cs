@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace TransitGrains.PortSimulator;
+
+/// <summary>
+/// A recorded scenario as three files in one folder: <c>bookings.json</c> (an array of booking bodies),
+/// <c>events.json</c> (a batch body, the events in the order their systems reported them) and
+/// <c>expected.json</c> (the end state, see <see cref="Expectations"/>).
+/// </summary>
+public static class ScenarioFiles
+{
+    public static SimulationPlan Load(string folder)
+    {
+        T Read<T>(string name) =>
+            JsonSerializer.Deserialize<T>(File.ReadAllText(Path.Combine(folder, name)), WireJson.Options)
+            ?? throw new InvalidDataException($"{Path.Combine(folder, name)} is empty");
+
+        return new SimulationPlan(
+            $"scenario {Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))}",
+            Read<List<Booking>>("bookings.json"),
+            Read<EventBatch>("events.json").Events,
+            Read<Expectations>("expected.json"));
+    }
+}

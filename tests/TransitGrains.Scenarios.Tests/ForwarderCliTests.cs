@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text.Json;
+using NodaTime;
+using TransitGrains.ForwarderCli;
+using TransitGrains.PortSimulator;
+
+namespace TransitGrains.Scenarios.Tests;
+
+/// <summary>The forwarder CLI against the real API, with the development forwarder key.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class ForwarderCliTests(TransitSilo silo)
+{
+    private async Task<(int Code, string Output)> Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await ForwarderCommands.Build()
+            .Parse([.. args, "--url", silo.BaseAddress.ToString(), "--api-key", TransitSilo.ForwarderKey])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Book_from_a_file_show_list_and_watch_until_completed()
+    {
+        var (id, container, barge, vessel) = (Unique.Id("CLI"), Unique.Container(), Unique.Id("SUIGANG906"), Unique.Id("EVERGOLDEN-090S"));
+        var (shunde, nansha, singapore) = (Network.Feeders[0].Place, Network.Nansha, Network.Destinations.Single(d => d.Place.Code == "SGSIN").Place);
+        var t0 = TransitSilo.Now - Duration.FromDays(3);
+        var file = Path.Combine(Path.GetTempPath(), $"{id}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new Booking(id, null, [container], "GENERAL", null,
+            [new("BARGE", barge, shunde.Code, nansha.Code, shunde.Local(t0), nansha.Local(t0 + Duration.FromHours(5))),
+             new("VESSEL", vessel, nansha.Code, singapore.Code, nansha.Local(t0 + Duration.FromHours(30)), singapore.Local(t0 + Duration.FromDays(5)))]), WireJson.Options));
+
+        var booked = await Cli("book", file);
+        Assert.True(booked.Code == 0, booked.Output);
+        Assert.Contains($"booked: {id} (1 containers, CNSDE -> CNNSA -> SGSIN), status BOOKED", booked.Output);
+        Assert.Contains($"already booked: {id}", (await Cli("book", file)).Output);
+
+        await silo.Report(
+            PortEvents.Equipment(id, "LOAD", container, shunde, t0 - Duration.FromHours(1), "BARGE", barge),
+            PortEvents.Transport("DEPA", "BARGE", barge, shunde, t0));
+        var shown = await Cli("show", id);
+        Assert.Equal(0, shown.Code);
+        Assert.Contains($"{container}  ON_CONVEYANCE  CNSDE     {barge}", shown.Output);
+        Assert.Contains($"{LocalTimes.Format(shunde.Local(t0), "CNSDE")} act", shown.Output);
+        Assert.EndsWith("CST", LocalTimes.Format(shunde.Local(t0), "CNSDE"));
+
+        var listed = await Cli("list", "--container", container);
+        Assert.Contains($"{id}  IN_TRANSIT  CNSDE  SGSIN", listed.Output);
+
+        var watching = Cli("watch", id, "--interval", "1");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await silo.Report(
+            PortEvents.Transport("ARRI", "BARGE", barge, nansha, t0 + Duration.FromHours(5)),
+            PortEvents.Equipment(id, "DISC", container, nansha, t0 + Duration.FromHours(6), "BARGE", barge));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var arrival = t0 + Duration.FromDays(2);
+        await silo.Report(
+            PortEvents.Equipment(id, "LOAD", container, nansha, t0 + Duration.FromHours(20), "VESSEL", vessel),
+            PortEvents.Transport("DEPA", "VESSEL", vessel, nansha, t0 + Duration.FromHours(30)),
+            PortEvents.Transport("ARRI", "VESSEL", vessel, singapore, arrival),
+            PortEvents.Equipment(id, "DISC", container, singapore, arrival + Duration.FromHours(2), "VESSEL", vessel));
+        var watched = await watching.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(watched.Code == 0, watched.Output);
+        Assert.Contains($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSDE) -> AT_FACILITY at CNNSA", watched.Output);
+        Assert.Contains("status: IN_TRANSIT -> COMPLETED", watched.Output);
+        Assert.Contains($"{LocalTimes.Format(singapore.Local(arrival), "SGSIN")}  SGSIN  ARRI", watched.Output);
+        Assert.EndsWith($"{id} is COMPLETED.{Environment.NewLine}", watched.Output);
+    }
+
+    [Fact]
+    public async Task A_shipment_the_key_may_not_see_is_a_not_found_problem_and_exit_code_1()
+    {
+        var shown = await Cli("show", "NO-SUCH-SHIPMENT");
+
+        Assert.Equal(1, shown.Code);
+        Assert.Contains("404", shown.Output);
+        Assert.Contains("NO-SUCH-SHIPMENT", shown.Output);
+    }
+
+    [Theory]
+    [InlineData("2020-11-30T01:12:00Z", "CNSDE", "2020-11-30 09:12 CST")]
+    [InlineData("2021-01-30T01:20:00Z", "RUMOW", "2021-01-30 04:20 MSK")]
+    [InlineData("2021-01-08T12:20:00Z", "NLRTM", "2021-01-08 13:20 CET")]
+    [InlineData("2021-07-08T12:20:00Z", "NLRTM", "2021-07-08 14:20 CEST")]
+    [InlineData("2021-01-10T03:00:00Z", "KZALA", "2021-01-10 09:00 +06")]
+    [InlineData("2021-01-10T03:00:00Z", "MNULN", "2021-01-10 11:00 +08")]
+    [InlineData("2021-01-10T03:00:00Z", "BYMSQ", "2021-01-10 06:00 +03")]
+    [InlineData("2021-01-10T03:00:00Z", "PLMSW", "2021-01-10 04:00 CET")]
+    [InlineData("2021-01-10T03:00:00Z", "USLAX", "2021-01-10 03:00 +00:00")]
+    public void Times_are_shown_in_the_time_zone_of_their_place(string utc, string locode, string shown)
+    {
+        var time = NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(utc).Value;
+
+        Assert.Equal(shown, LocalTimes.Format(time, locode));
+    }
+}
