@@ -20,9 +20,10 @@ public sealed class FanOutRepairTests(ClusterFixture fixture)
             await Grains.BookCreated(booking);
         }
 
-        // The intake's first half only: the conveyance records the event and hands back the fan-out, and then
-        // the intake "crashes" before any shipment has stored it.
+        // The intake's first half only: it claims the event id, the conveyance records the event and hands back the
+        // fan-out, and then the intake "crashes" before any shipment has stored it.
         var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSDE", Make.ChinaTime(9, 12));
+        Assert.True((await Grains.GetGrain<IEventIdGrain>(departure.EventId).Claim(departure)).IsFirst);
         var intake = await Grains.GetGrain<IConveyanceGrain>($"BARGE/{barge}").RecordTransport([departure]);
         Assert.Equal([EventOutcome.ACCEPTED], intake.Outcomes);
         Assert.Equal(bookings.Select(b => b.ShipmentId).Order(), intake.FanOut.Select(f => f.ShipmentId).Order());
