@@ -11,12 +11,17 @@ public sealed record OutboxEntry(
     [property: Id(2)] int FailedAttempts,
     [property: Id(3)] Instant? NextAttemptAt)
 {
+    public const int MaxBackoffSeconds = 30;
+
     public static OutboxEntry Pending(TaxRefundTrigger trigger) => new(trigger, null, 0, null);
 
-    /// <summary>Exponential backoff: 1 s, 2 s, 4 s … capped at 5 minutes.</summary>
+    /// <summary>
+    /// Exponential backoff: 1 s, 2 s, 4 s … capped at 30 seconds, so that after an outage of any length every
+    /// waiting trigger goes out within half a minute of the queue answering again.
+    /// </summary>
     public OutboxEntry Failed(Instant now)
     {
-        var seconds = Math.Min(300, 1L << Math.Min(FailedAttempts, 16));
+        var seconds = Math.Min(MaxBackoffSeconds, 1L << Math.Min(FailedAttempts, 16));
         return this with { FailedAttempts = FailedAttempts + 1, NextAttemptAt = now + Duration.FromSeconds(seconds) };
     }
 

@@ -39,7 +39,8 @@ public static class RefundWorkflow
             return RefundAssessment.NotApplicable;
         }
 
-        if (QualifyingLeg(progress, policies, now) is not var (legIndex, policy))
+        var qualifying = eligible is null ? QualifyingLeg(progress, policies, now) : IssuedLeg(progress, eligible);
+        if (qualifying is not var (legIndex, policy))
         {
             return RefundAssessment.NotApplicable;
         }
@@ -53,7 +54,7 @@ public static class RefundWorkflow
                 return RefundAssessment.NotApplicable;
             }
 
-            eligible = Eligibility(progress, leg, policy, declaration!, now);
+            eligible = Eligibility(progress, leg, policy!, declaration!, now);
             if (eligible is null)
             {
                 return new RefundAssessment(TaxRefundStatus.PENDING, leg.Plan.From, leg.Plan.To, null, []);
@@ -81,7 +82,7 @@ public static class RefundWorkflow
     }
 
     /// <summary>The first leg that a policy in force at its departure (actual, else planned, else now) covers.</summary>
-    private static (int Index, RefundPolicy Policy)? QualifyingLeg(ShipmentProgress progress, RefundPolicyBook policies, Instant now)
+    private static (int Index, RefundPolicy? Policy)? QualifyingLeg(ShipmentProgress progress, RefundPolicyBook policies, Instant now)
     {
         for (var i = 0; i < progress.Legs.Count; i++)
         {
@@ -90,6 +91,24 @@ public static class RefundWorkflow
             if (policies.Find(leg.Plan.Mode, leg.Plan.From, leg.Plan.To, departure) is { } policy)
             {
                 return (i, policy);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The leg REFUND_ELIGIBLE was issued for. From then on the policy book is not asked again: a port taken off
+    /// the list later must not leave a granted refund without its EXIT_CONFIRMED or REFUND_REVOKED.
+    /// </summary>
+    private static (int Index, RefundPolicy? Policy)? IssuedLeg(ShipmentProgress progress, TaxRefundTrigger eligible)
+    {
+        for (var i = 0; i < progress.Legs.Count; i++)
+        {
+            var plan = progress.Legs[i].Plan;
+            if (plan.ConveyanceId == eligible.ConveyanceId && plan.From.Value == eligible.DeparturePort && plan.To.Value == eligible.ExitPort)
+            {
+                return (i, null);
             }
         }
 

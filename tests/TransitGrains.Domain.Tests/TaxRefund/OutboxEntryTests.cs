@@ -40,12 +40,11 @@ public class OutboxEntryTests
     [InlineData(2, 2)]
     [InlineData(3, 4)]
     [InlineData(4, 8)]
-    [InlineData(8, 128)]
-    [InlineData(9, 256)]
-    [InlineData(10, 300)] // 512 s capped at 5 minutes
-    [InlineData(11, 300)]
-    [InlineData(40, 300)]
-    public void Backoff_doubles_from_one_second_and_caps_at_five_minutes(int failures, int seconds)
+    [InlineData(5, 16)]
+    [InlineData(6, 30)] // 32 s capped at 30 seconds
+    [InlineData(7, 30)]
+    [InlineData(40, 30)]
+    public void Backoff_doubles_from_one_second_and_caps_at_thirty_seconds(int failures, int seconds)
     {
         var entry = FailedTimes(failures);
         Assert.Equal(failures, entry.FailedAttempts);
@@ -58,8 +57,8 @@ public class OutboxEntryTests
         {
             var wait = FailedTimes(failures).NextAttemptAt!.Value - Now;
             var previous = failures == 1 ? Duration.Zero : FailedTimes(failures - 1).NextAttemptAt!.Value - Now;
-            Assert.True(wait <= Duration.FromMinutes(5));
-            Assert.True(wait == Duration.FromMinutes(5) || wait == previous * 2 || failures == 1, $"{failures}: {previous} -> {wait}");
+            Assert.True(wait <= Duration.FromSeconds(OutboxEntry.MaxBackoffSeconds));
+            Assert.True(wait == Duration.FromSeconds(OutboxEntry.MaxBackoffSeconds) || wait == previous * 2 || failures == 1, $"{failures}: {previous} -> {wait}");
             Assert.True(wait >= previous);
         }, iter: 60);
 

@@ -233,6 +233,18 @@ public class RefundWorkflowTests
     }
 
     [Fact]
+    public void Once_REFUND_ELIGIBLE_is_issued_a_changed_policy_book_does_not_stop_the_outcome()
+    {
+        // The departure port was taken off the list after the trigger went out: the tax system must still learn the outcome.
+        var record = Shipment.Record(OneContainer, Journey.Through(Step.DischargeAtNansha), [IssuedEligible]);
+        var open = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), AfterBargeDeparture + Duration.FromHours(2)).Refund;
+        Assert.Equal((TaxRefundStatus.TRIGGERED, Shunde, Nansha, Deadline), (open.Status, open.DeparturePort?.Value, open.ExitPort?.Value, open.Deadline));
+
+        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), Deadline.ToInstant() + Duration.FromSeconds(1)).Refund;
+        AssertRevoked(late, RefundRevocationReason.DEADLINE_PASSED);
+    }
+
+    [Fact]
     public void The_qualifying_leg_need_not_be_the_first()
     {
         var truck = new PlannedLeg(TransportMode.TRUCK, "YUE-E12345", L("CNFOS"), L(Shunde), null, null);
