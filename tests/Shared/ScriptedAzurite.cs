@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace TransitGrains.TaxQueue.Tests;
+namespace TransitGrains.Testing;
 
 /// <summary>
 /// A private Azurite started through scripts/azurite.sh, for tests that take the queue down:
