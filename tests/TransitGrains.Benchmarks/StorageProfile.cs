@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace TransitGrains.Benchmarks;
+
+/// <summary>
+/// Reads the grain storage table: per grain type the rows, the writes (Version counts every write of a row) and the
+/// stored state size. Two readings around the ingest give writes per accepted event, measured, not estimated.
+/// </summary>
+public sealed record StorageProfile(IReadOnlyDictionary<string, (long Rows, long Writes, double AvgBytes, long MaxBytes)> Types, long Commits)
+{
+    public static async Task<StorageProfile> Read(string connection)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        var types = new Dictionary<string, (long, long, double, long)>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT GrainTypeString, count(*), sum(Version), coalesce(avg(octet_length(PayloadBinary)), 0), coalesce(max(octet_length(PayloadBinary)), 0) FROM OrleansStorage GROUP BY 1", db))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                types[Short(reader.GetString(0))] = (reader.GetInt64(1), reader.GetInt64(2), (double)reader.GetDecimal(3), reader.GetInt64(4));
+            }
+        }
+
+        await using var commits = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", db);
+        return new StorageProfile(types, (long)(await commits.ExecuteScalarAsync())!);
+    }
+
+    public static IEnumerable<(string Name, string Value)> Describe(StorageProfile before, StorageProfile after, int acceptedEvents)
+    {
+        var n = Math.Max(1, acceptedEvents);
+        var deltas = after.Types.Select(t => (Type: t.Key, Writes: t.Value.Writes - before.Types.GetValueOrDefault(t.Key).Writes, t.Value.AvgBytes, t.Value.MaxBytes, t.Value.Rows))
+            .OrderByDescending(d => d.Writes).ToList();
+        yield return ("storage writes per accepted event (measured)", $"{deltas.Sum(d => d.Writes) / (double)n:F2}: "
+            + string.Join(", ", deltas.Where(d => d.Writes > 0).Select(d => $"{d.Type} {d.Writes / (double)n:F2}")));
+        yield return ("PostgreSQL commits per accepted event", $"{(after.Commits - before.Commits) / (double)n:F2} (includes reads, membership, reminders)");
+        yield return ("stored state size (avg / max bytes)", string.Join(", ", deltas.Select(d => $"{d.Type} {d.AvgBytes:F0}/{d.MaxBytes} ({d.Rows} rows)")));
+    }
+
+    // "transitgrains.grains.shipmentgrain,..." -> "shipment"
+    private static string Short(string grainType)
+    {
+        var name = grainType.Split(',')[0].Split('.')[^1];
+        return name.EndsWith("grain", StringComparison.OrdinalIgnoreCase) ? name[..^5] : name;
+    }
+}
