@@ -225,7 +225,9 @@ public sealed class ShipmentGrain(
             var dueTime = untilDeadline > TimeSpan.Zero ? untilDeadline + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
             if (await this.GetReminder(DeadlineReminder) is null)
             {
-                await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromHours(1));
+                // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
+                // period short, so a deadline that passed during a restart still revokes within a minute.
+                await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
             }
         }
         else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED)
