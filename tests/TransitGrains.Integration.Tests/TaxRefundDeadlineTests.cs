@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using NodaTime;
+using Xunit.Abstractions;
+
+namespace TransitGrains.Integration.Tests;
+
+/// <summary>
+/// The exit deadline passes with no event at all: the durable <c>refund-deadline</c> reminder revokes the refund, in
+/// a running silo and in one that was killed (with a trigger still undelivered) and came back after the deadline.
+/// The silo runs on a <see cref="SiloClock"/> set just before the deadline; Orleans' reminders run on real time.
+/// </summary>
+public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
+{
+    private const int ExitDeadlineDays = 1;
+
+    /// <summary>Room for the booking and the events before the deadline passes on the silo's clock.</summary>
+    private static readonly Duration BeforeDeadline = Duration.FromSeconds(20);
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Past_the_deadline_without_any_event_the_reminder_sends_DEADLINE_PASSED_also_after_a_crash_with_a_trigger_undelivered()
+    {
+        using var clock = new SiloClock();
+        await using var azurite = await ScriptedAzurite.StartAsync();
+        var queue = $"tax-deadline-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Transit"] = await TestServices.CreateDatabaseAsync(),
+            ["ConnectionStrings:TaxQueue"] = azurite.ConnectionString,
+            ["Transit:TaxRefund:QueueName"] = queue,
+            // Both shipped notices cover Shunde -> Nansha; the newest in force decides, so shorten both.
+            ["Transit:TaxRefund:Policies:0:exitDeadlineDays"] = $"{ExitDeadlineDays}",
+            ["Transit:TaxRefund:Policies:1:exitDeadlineDays"] = $"{ExitDeadlineDays}",
+        };
+        var mailbox = new TaxQueueMailbox(azurite.ConnectionString, queue);
+        var twoDaysAgo = RefundJourney.ChinaToday(SystemClock.Instance.GetCurrentInstant()).PlusDays(-2);
+
+        int siloPort;
+        RefundJourney killed;
+        await using (var silo = await SiloProcess.StartAsync(settings, environment: clock.Environment))
+        {
+            using var client = silo.Client();
+
+            // A barge that left two days ago has until the end of yesterday: the silo's clock reads just before that.
+            var running = RefundJourney.Departing(twoDaysAgo);
+            clock.SetNow(DeadlineOf(running) - BeforeDeadline);
+            await client.BookForRefundAsync(running.Booking());
+            await client.ReportAsync(running.ReleaseLoadAndDepart());
+            var open = await client.RefundOfAsync(running.ShipmentId);
+            Assert.True((string?)open["status"] == "TRIGGERED", $"revoked before the deadline passed (a slow start?): {open.ToJsonString()}");
+            await mailbox.WaitForAsync(running.MessageId("REFUND_ELIGIBLE"), Limit);
+
+            // Nothing more is sent: the reminder alone revokes.
+            var revoked = await mailbox.WaitForAsync(running.MessageId("REFUND_REVOKED"), Limit);
+            Assert.Equal(("DEADLINE_PASSED", running.Deadline(ExitDeadlineDays)), (revoked["reason"], revoked["deadline"]));
+            Assert.True(Instant.FromDateTimeOffset(DateTimeOffset.Parse(revoked["issuedAt"]!, System.Globalization.CultureInfo.InvariantCulture)) > DeadlineOf(running));
+
+            // The next day's barge, with the silo's clock just before its deadline; its trigger cannot leave.
+            killed = RefundJourney.Departing(twoDaysAgo.PlusDays(1));
+            clock.SetNow(DeadlineOf(killed) - BeforeDeadline);
+            await client.BookForRefundAsync(killed.Booking());
+            await client.ReportAsync([.. killed.Release(), .. killed.LoadOnBarge()]);
+            await azurite.StopAsync();
+            await client.ReportAsync(killed.BargeDeparture());
+            var waiting = await client.RefundOfAsync(killed.ShipmentId);
+            Assert.Equal("TRIGGERED", (string?)waiting["status"]);
+            Assert.Null(Assert.Single(waiting.Triggers())["deliveredAt"]);
+
+            siloPort = silo.SiloPort;
+            await silo.KillAsync();
+        }
+
+        // The deadline passes while no silo runs; the queue comes back first.
+        await azurite.RestartAsync();
+        var passing = Stopwatch.StartNew();
+        while (clock.Now < DeadlineOf(killed) + Duration.FromSeconds(2))
+        {
+            Assert.True(passing.Elapsed < TimeSpan.FromMinutes(1), "the silo's clock did not pass the deadline");
+            await Task.Delay(250);
+        }
+
+        var restartedAt = Stopwatch.GetTimestamp();
+        await using (var again = await SiloProcess.StartAsync(settings, siloPort: siloPort, environment: clock.Environment))
+        {
+            // Only the queue is watched: no request wakes the shipment, its reminders must.
+            var eligible = await mailbox.WaitForAsync(killed.MessageId("REFUND_ELIGIBLE"), TimeSpan.FromMinutes(2));
+            var revoked = await mailbox.WaitForAsync(killed.MessageId("REFUND_REVOKED"), TimeSpan.FromMinutes(2));
+            output.WriteLine($"after the restart: REFUND_ELIGIBLE read at {Stopwatch.GetElapsedTime(restartedAt, eligible.SeenAt).TotalSeconds:F1} s, "
+                + $"REFUND_REVOKED at {Stopwatch.GetElapsedTime(restartedAt, revoked.SeenAt).TotalSeconds:F1} s");
+            Assert.Equal(killed.Deadline(ExitDeadlineDays), eligible["deadline"]);
+            Assert.Equal("DEADLINE_PASSED", revoked["reason"]);
+
+            using var client = again.Client();
+            var refund = await client.RefundOfAsync(killed.ShipmentId, r => r.AllDelivered() && r.Triggers().Count == 2, Limit);
+            Assert.Equal("REVOKED", (string?)refund["status"]);
+        }
+
+        await mailbox.ReadAsync();
+        Assert.Empty(mailbox.ConflictingDuplicates());
+    }
+
+    private static Instant DeadlineOf(RefundJourney journey) =>
+        Instant.FromDateTimeOffset(DateTimeOffset.Parse(journey.Deadline(ExitDeadlineDays), System.Globalization.CultureInfo.InvariantCulture));
+}
