@@ -20,6 +20,14 @@ public interface IShipmentGrain : IGrainWithStringKey
     /// <summary>Stores and applies events; answers, in order, whether each was new here.</summary>
     Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events);
 
+    /// <summary>
+    /// A conveyance re-delivers transport events it recorded but this shipment never confirmed (a crash between
+    /// the two writes): stores them, then acknowledges them to the conveyance. One-way, so the conveyance never
+    /// waits on a shipment.
+    /// </summary>
+    [OneWay]
+    Task Redeliver(string conveyanceKey, IReadOnlyList<TransitEvent> events);
+
     /// <summary>Whether this shipment is active (booked, not completed or cancelled) and holds the container.</summary>
     [AlwaysInterleave]
     Task<bool> HoldsContainer(ContainerNumber container);

@@ -21,13 +21,28 @@ public sealed class ConveyanceState
 }
 
 /// <summary>
-/// A train, barge, vessel or truck. Never calls a shipment while holding its turn (the event intake delivers
-/// the fan-out it hands back), so bookings that call in here cannot deadlock with it.
+/// A train, barge, vessel or truck. Never awaits a shipment while holding its turn (the event intake delivers
+/// the fan-out it hands back; after a crash it re-delivers one-way), so bookings that call in here cannot
+/// deadlock with it.
 /// </summary>
 public sealed class ConveyanceGrain(
     [PersistentState("conveyance", StorageNames.Transit)] IPersistentState<ConveyanceState> state) : Grain, IConveyanceGrain
 {
     private ConveyanceKey Key => ConveyanceKey.Parse(this.GetPrimaryKeyString());
+
+    /// <summary>
+    /// Unconfirmed fan-out found at activation was cut off by a crash (this grain wrote, some shipments did not):
+    /// re-deliver it without waiting for the port's retry. One-way calls only: the rule above still holds.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var fanOut in PendingFanOut())
+        {
+            _ = GrainFactory.GetGrain<IShipmentGrain>(fanOut.ShipmentId).Redeliver(this.GetPrimaryKeyString(), fanOut.Events);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<TransportIntake> RecordTransport(IReadOnlyList<TransitEvent> events)
     {

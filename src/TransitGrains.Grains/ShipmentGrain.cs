@@ -138,6 +138,12 @@ public sealed class ShipmentGrain(
         return isNew;
     }
 
+    public async Task Redeliver(string conveyanceKey, IReadOnlyList<TransitEvent> events)
+    {
+        await Apply(events);
+        await GrainFactory.GetGrain<IConveyanceGrain>(conveyanceKey).Acknowledge([new FanOut(ShipmentId, events)]);
+    }
+
     public Task<bool> HoldsContainer(ContainerNumber container) => Task.FromResult(
         state.State.Booking is { } booking
         && booking.Containers.Contains(container)
