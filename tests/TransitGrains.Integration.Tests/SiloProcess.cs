@@ -81,9 +81,10 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    public HttpClient Client(string apiKey = "dev-admin-key")
+    /// <param name="timeout">per request; 60 s when not given</param>
+    public HttpClient Client(string apiKey = "dev-admin-key", TimeSpan? timeout = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }

@@ -29,6 +29,12 @@ public static class TestServices
         return connection;
     }
 
+    /// <summary>A random seed for a test's random choices, or TRANSIT_TEST_SEED to repeat a run; the test logs it.</summary>
+    public static int Seed() =>
+        int.TryParse(Environment.GetEnvironmentVariable("TRANSIT_TEST_SEED"), System.Globalization.CultureInfo.InvariantCulture, out var given)
+            ? given
+            : Random.Shared.Next();
+
     private static string Required(string variable, string howToStart) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value
