@@ -86,10 +86,14 @@ public sealed class ShipmentGrain(
             GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
                 .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
 
+        var kept = claims.SelectMany(c => c.KeptEvents).ToList();
+        var followed = await FollowConveyancesOutsideLegs(booking, kept);
+
         state.State.Booking = booking;
         state.State.BookedAt = clock.GetCurrentInstant();
-        Store(claims.SelectMany(c => c.KeptEvents).Concat(missed.SelectMany(m => m)));
+        Store(kept.Concat(missed.SelectMany(m => m)).Concat(followed.SelectMany(f => f.FanOut).SelectMany(f => f.Events)));
         await Commit("booked");
+        await Task.WhenAll(followed.Select(f => f.Conveyance.Acknowledge(f.FanOut)));
 
         foreach (var (container, claim) in booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0))
         {
@@ -99,6 +103,23 @@ public sealed class ShipmentGrain(
 
         return new BookingResult(BookingOutcome.Created, View(true), null, null);
     }
+
+    /// <summary>
+    /// Containers reported loaded, before this booking, onto a conveyance none of its legs names (the broad-gauge
+    /// train after a gauge change): the shipment follows that conveyance too, and takes the transport events it
+    /// has missed, or that train's moves would never reach it.
+    /// </summary>
+    private async Task<(IConveyanceGrain Conveyance, List<FanOut> FanOut)[]> FollowConveyancesOutsideLegs(
+        ShipmentBooking booking, List<TransitEvent> kept) =>
+        await Task.WhenAll(kept
+            .Where(e => EventVocabulary.MovesContainer(e.EventCode) && booking.Legs.All(l => l.Conveyance != e.Conveyance))
+            .GroupBy(e => e.Conveyance!.Value)
+            .Select(async moves =>
+            {
+                var conveyance = GrainFactory.GetGrain<IConveyanceGrain>(moves.Key.ToString());
+                var fanOut = await conveyance.RecordMoves(moves.Select(e => new ContainerMove(e, ShipmentId)).ToList());
+                return (conveyance, fanOut.Where(f => f.ShipmentId == ShipmentId).ToList());
+            }));
 
     public Task<ShipmentView?> GetView(bool includeTimeline) =>
         Task.FromResult(state.State.Booking is null ? null : View(includeTimeline));

@@ -128,4 +128,27 @@ public sealed class EventIntakeTests(ClusterFixture fixture)
         Assert.Equal(1, view.TimelineCount(crossing.EventId));
         Assert.Equal("RUZBK", view.Containers[0].Location);
     }
+
+    [Fact]
+    public async Task A_transhipment_reported_before_the_booking_makes_the_shipment_follow_the_onward_train()
+    {
+        var container = Ids.Container();
+        var bookedTrain = Ids.Next("TRAIN");
+        var broadGauge = Ids.Next("TRAIN");
+        var onwardDeparture = Make.Transport(EventCode.DEPA, TransportMode.RAIL, broadGauge, "CNMZL", Make.ChinaTime(18, 0, plusDays: 3));
+        Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit(
+            Make.Equipment(EventCode.LOAD, container, "CNMZL", Make.ChinaTime(12, 0, plusDays: 3), TransportMode.RAIL, broadGauge),
+            onwardDeparture));
+
+        var booking = Make.Booking(Ids.Next("TS"), [container], Make.Leg(TransportMode.RAIL, bookedTrain, "CNDLG", "RUMOW"));
+        var booked = await Grains.BookCreated(booking);
+        Assert.Equal(1, booked.TimelineCount(onwardDeparture.EventId));
+
+        var arrival = Make.Transport(EventCode.ARRI, TransportMode.RAIL, broadGauge, "RUMOW", Make.ChinaTime(9, 0, plusDays: 12));
+        Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(arrival));
+        var view = await Grains.View(booking.ShipmentId);
+        Assert.Equal(1, view.TimelineCount(arrival.EventId));
+        Assert.Equal("RUMOW", view.Containers[0].Location);
+        Assert.Equal(broadGauge, view.Containers[0].ConveyanceId);
+    }
 }
