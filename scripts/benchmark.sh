@@ -63,5 +63,5 @@ dotnet "$BENCH" \
 
 if ((micro)); then
   # BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
-  (cd "$WORK" && dotnet "$ROOT/$BENCH" --micro --exporters none --filter '*' </dev/null) | sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p'
+  (cd "$WORK" && dotnet "$ROOT/$BENCH" --micro --filter '*' </dev/null) | sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p'
 fi

@@ -37,6 +37,8 @@ public static class EndToEnd
         report.Section($"Load: {plan.Name}: {plan.Bookings.Count} shipments, {plan.ContainerCount} containers, {plan.Events.Count} events "
             + $"in {batches.Count} batches of {s.BatchSize} (2% duplicates, 5% out of order), {s.Concurrency} batches in flight, at most {s.IngestSeconds} s");
 
+        report.Section($"Machine: {Environment.ProcessorCount} cores, load average at start {LoadAverage()} (above the core count, other work shares the box and every figure drops)");
+
         var transit = new NpgsqlConnectionStringBuilder(s.Postgres) { Database = "transit" }.ConnectionString;
         var migrate = Stopwatch.StartNew();
         await RunTool("dotnet", [Path.GetFullPath(s.SiloDll), "migrate", $"--ConnectionStrings:Transit={transit}"], Path.GetDirectoryName(Path.GetFullPath(s.SiloDll))!);
@@ -117,13 +119,15 @@ public static class EndToEnd
         var pgbench = await Pgbench(s);
         report.Add("pgbench single-row update rate", $"{pgbench:F0} tps");
 
-        report.Section("Ratios");
+        report.Section($"Ratios (load average at the end {LoadAverage()})");
         report.Add("TransitGrains / plain ingest (events/s)", $"{grains.EventsPerSecond / plain.EventsPerSecond:F2}x (target >= 2x)");
         report.Add("TransitGrains / pgbench single-row rate", $"{100 * grains.EventsPerSecond / pgbench:F0}% (target >= 70%)");
         report.Add("plain ingest / pgbench single-row rate", $"{100 * plain.EventsPerSecond / pgbench:F0}%");
         report.Print();
         return grains.Rejected == 0 && plain.Rejected == 0 ? 0 : 1;
     }
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static string Describe(IngestResult r) =>
         $"{r.EventsPerSecond:F0} events/s ({r.Events} in {r.Elapsed.TotalSeconds:F1} s, {r.Batches} batches; {r.Accepted} accepted, {r.Duplicate} duplicate, {r.Rejected} rejected"
