@@ -1,27 +1,17 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace TransitGrains.Integration.Tests;
 
-/// <summary>The HTTP calls of the tax-refund tests: a forwarder books, a port reports, anyone reads the refund block.</summary>
+/// <summary>What the tax-refund tests ask of the HTTP API besides <see cref="ApiCalls"/>: every event accepted, the refund block, readiness.</summary>
 public static class RefundApi
 {
-    public static async Task BookForRefundAsync(this HttpClient client, object booking)
-    {
-        using var response = await client.PostAsJsonAsync("/api/v1/shipments", booking);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"booking answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-    }
-
     /// <summary>Reports a batch and insists that every event was ACCEPTED (stored before the answer).</summary>
-    public static async Task ReportAsync(this HttpClient client, params IEnumerable<object> events)
+    public static async Task ReportAsync(this HttpClient client, params IEnumerable<PortEvent> events)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/events", new { events = events.ToList() });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"events answered {(int)response.StatusCode}: {body}");
-        var statuses = JsonNode.Parse(body)!["results"]!.AsArray().Select(r => (string?)r!["status"]).ToList();
-        Assert.True(statuses.All(s => s == "ACCEPTED"), body);
+        var answers = await client.PostEventsAsync(events);
+        Assert.True(answers.All(a => a.Status == "ACCEPTED"), string.Join(", ", answers));
     }
 
     /// <summary>The shipment view's <c>taxRefund</c> block.</summary>
@@ -34,22 +24,9 @@ public static class RefundApi
     /// <summary>Reads the refund block until it satisfies <paramref name="condition"/>, within a bounded time.</summary>
     public static async Task<JsonObject> RefundOfAsync(this HttpClient client, string shipmentId, Func<JsonObject, bool> condition, TimeSpan limit)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var refund = await client.RefundOfAsync(shipmentId);
-            if (condition(refund))
-            {
-                return refund;
-            }
-
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"taxRefund of {shipmentId} did not reach the expected state within {limit}: {refund.ToJsonString()}");
-            }
-
-            await Task.Delay(200);
-        }
+        JsonObject? refund = null;
+        await Poll.UntilAsync(async () => condition(refund = await client.RefundOfAsync(shipmentId)), limit, $"the taxRefund of {shipmentId} in the expected state");
+        return refund!;
     }
 
     public static IReadOnlyList<JsonObject> Triggers(this JsonObject refund) =>
@@ -73,14 +50,10 @@ public static class RefundApi
     }
 
     /// <summary>Polls readiness until it is (or is no longer) 200, within a bounded time.</summary>
-    public static async Task WaitReadinessAsync(this SiloProcess silo, bool ready, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        HttpStatusCode? status;
-        while ((status = await silo.ReadinessAsync()) == HttpStatusCode.OK != ready)
-        {
-            Assert.True(clock.Elapsed < limit, $"/health/ready still answers {status?.ToString() ?? "nothing"} after {limit}");
-            await Task.Delay(250);
-        }
-    }
+    public static Task WaitReadinessAsync(this SiloProcess silo, bool ready, TimeSpan limit) =>
+        Poll.UntilAsync(
+            async () => (await silo.ReadinessAsync() == HttpStatusCode.OK) == ready,
+            limit,
+            ready ? "/health/ready answering 200" : "/health/ready no longer answering 200",
+            intervalMs: 250);
 }

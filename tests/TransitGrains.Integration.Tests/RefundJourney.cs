@@ -1,6 +1,5 @@
 using System.Globalization;
 using NodaTime;
-using TransitGrains.Domain.Identifiers;
 
 namespace TransitGrains.Integration.Tests;
 
@@ -18,7 +17,7 @@ public sealed record RefundJourney(string ShipmentId, IReadOnlyList<string> Cont
     public static RefundJourney Departing(LocalDate day, string from = "CNSDE", int containers = 1)
     {
         var n = Interlocked.Increment(ref _serial);
-        var numbers = Enumerable.Range(0, containers).Select(_ => Container(Interlocked.Increment(ref _serial))).ToList();
+        var numbers = Enumerable.Range(0, containers).Select(_ => Scenario.Container(Interlocked.Increment(ref _serial) % 1_000_000)).ToList();
         return new RefundJourney($"TAX-{n}", numbers, $"BARGE-{n}", $"VESSEL-{n}", day, from);
     }
 
@@ -54,68 +53,45 @@ public sealed record RefundJourney(string ShipmentId, IReadOnlyList<string> Cont
 
     public string VesselDepartedAt => At(Day.PlusDays(1), 12, 0);
 
-    public IEnumerable<object> Release() => Containers.Select(c => Customs("CUSR", c, From, ReleasedAt));
+    public IEnumerable<PortEvent> Release() => Containers.Select(c => Customs("CUSR", c, From, ReleasedAt));
 
-    public IEnumerable<object> LoadOnBarge() => Containers.Select(c => Equipment("LOAD", c, From, At(Day, 8, 55), "BARGE", Barge));
+    public IEnumerable<PortEvent> LoadOnBarge() => Containers.Select(c => Equipment("LOAD", c, From, At(Day, 8, 55), "BARGE", Barge));
 
-    public object BargeDeparture() => Transport("DEPA", From, BargeDepartedAt, "BARGE", Barge);
+    public PortEvent BargeDeparture() => Transport("DEPA", From, BargeDepartedAt, "BARGE", Barge);
 
     /// <summary>Released, loaded, departed: everything REFUND_ELIGIBLE waits for.</summary>
-    public IEnumerable<object> ReleaseLoadAndDepart() => [.. Release(), .. LoadOnBarge(), BargeDeparture()];
+    public IEnumerable<PortEvent> ReleaseLoadAndDepart() => [.. Release(), .. LoadOnBarge(), BargeDeparture()];
 
     /// <summary>The barge arrives at the exit port and its containers are discharged there.</summary>
-    public IEnumerable<object> ArriveAtExitPort() =>
+    public IEnumerable<PortEvent> ArriveAtExitPort() =>
     [
         Transport("ARRI", ExitPort, At(Day, 16, 50), "BARGE", Barge),
         .. Containers.Select(c => Equipment("DISC", c, ExitPort, At(Day, 18, 10), "BARGE", Barge)),
     ];
 
-    public IEnumerable<object> LeaveOnTheVessel() =>
+    public IEnumerable<PortEvent> LeaveOnTheVessel() =>
     [
         .. Containers.Select(c => Equipment("LOAD", c, ExitPort, At(Day.PlusDays(1), 10, 30), "VESSEL", Vessel)),
         Transport("DEPA", ExitPort, VesselDepartedAt, "VESSEL", Vessel),
     ];
 
-    public object GateOutAtExitPort() => Equipment("GTOT", Container0, ExitPort, At(Day.PlusDays(1), 9, 0));
+    public PortEvent GateOutAtExitPort() => Equipment("GTOT", Container0, ExitPort, At(Day.PlusDays(1), 9, 0));
 
-    public object DeclarationRevoked() => Customs("CUSX", Container0, From, At(Day, 11, 0));
+    public PortEvent DeclarationRevoked() => Customs("CUSX", Container0, From, At(Day, 11, 0));
 
     public string MessageId(string kind) => $"{ShipmentId}:{kind}";
 
-    private object Customs(string code, string container, string location, string at) => new
-    {
-        eventId = $"{ShipmentId}-{code}-{container}-{location}",
-        eventType = "CUSTOMS",
-        eventCode = code,
-        eventDateTime = at,
-        location,
-        containerNumber = container,
-    };
+    private PortEvent Customs(string code, string container, string location, string at) =>
+        new($"{ShipmentId}-{code}-{container}-{location}", "CUSTOMS", code, at, location, ContainerNumber: container);
 
-    private object Equipment(string code, string container, string location, string at, string? mode = null, string? conveyanceId = null) =>
-        mode is null
-            ? new { eventId = $"{ShipmentId}-{code}-{container}-{location}", eventType = "EQUIPMENT", eventCode = code, eventDateTime = at, location, containerNumber = container }
-            : new { eventId = $"{ShipmentId}-{code}-{container}-{location}", eventType = "EQUIPMENT", eventCode = code, eventDateTime = at, location, modeOfTransport = mode, conveyanceId, containerNumber = container };
+    private PortEvent Equipment(string code, string container, string location, string at, string? mode = null, string? conveyanceId = null) =>
+        new($"{ShipmentId}-{code}-{container}-{location}", "EQUIPMENT", code, at, location, mode, conveyanceId, container);
 
-    private object Transport(string code, string location, string at, string mode, string conveyanceId) => new
-    {
-        eventId = $"{ShipmentId}-{code}-{conveyanceId}-{location}",
-        eventType = "TRANSPORT",
-        eventCode = code,
-        eventDateTime = at,
-        location,
-        modeOfTransport = mode,
-        conveyanceId,
-    };
+    private PortEvent Transport(string code, string location, string at, string mode, string conveyanceId) =>
+        new($"{ShipmentId}-{code}-{conveyanceId}-{location}", "TRANSPORT", code, at, location, mode, conveyanceId);
 
     private static string At(LocalDate day, int hour, int minute) =>
         string.Create(CultureInfo.InvariantCulture, $"{Date(day)}T{hour:00}:{minute:00}:00+08:00");
 
     private static string Date(LocalDate day) => day.ToString("yyyy'-'MM'-'dd", CultureInfo.InvariantCulture);
-
-    private static string Container(int serial)
-    {
-        var firstTen = string.Create(CultureInfo.InvariantCulture, $"TRFU{serial % 1_000_000:D6}");
-        return firstTen + ContainerNumber.CheckDigit(firstTen);
-    }
 }

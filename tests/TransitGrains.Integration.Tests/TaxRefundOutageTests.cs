@@ -27,14 +27,14 @@ public sealed class TaxRefundOutageTests(ITestOutputHelper output)
 
         // Before the outage: a trigger delivered and read (this Azurite keeps its messages in memory only).
         var early = RefundJourney.Departing(day);
-        await client.BookForRefundAsync(early.Booking());
+        await client.BookAsync(early.Booking());
         await client.ReportAsync(early.ReleaseLoadAndDepart());
         await mailbox.WaitForAsync(early.MessageId("REFUND_ELIGIBLE"), Limit);
         var departing = Enumerable.Range(0, 4).Select(_ => RefundJourney.Departing(day)).ToList();
         var cancelled = RefundJourney.Departing(day);
         foreach (var journey in departing.Append(cancelled))
         {
-            await client.BookForRefundAsync(journey.Booking());
+            await client.BookAsync(journey.Booking());
         }
 
         await azurite.StopAsync();

@@ -73,7 +73,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
     public async Task Release_and_barge_departure_send_REFUND_ELIGIBLE_then_the_vessel_leaving_Nansha_sends_EXIT_CONFIRMED()
     {
         var journey = RefundJourney.Departing(Day, containers: 2);
-        await Client.BookForRefundAsync(journey.Booking());
+        await Client.BookAsync(journey.Booking());
         Assert.Equal("PENDING", (string?)(await Client.RefundOfAsync(journey.ShipmentId))["status"]);
 
         var sentAt = DateTimeOffset.UtcNow;
@@ -138,7 +138,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
         var notCovered = RefundJourney.Departing(Day, from: "CNSHK"); // Shekou: no departure port of the notices
         var notReleased = RefundJourney.Departing(Day);
         var notDeparted = RefundJourney.Departing(Day);
-        var cases = new (string Condition, RefundJourney Journey, object Booking, IEnumerable<object> Events, string Status)[]
+        var cases = new (string Condition, RefundJourney Journey, object Booking, IEnumerable<PortEvent> Events, string Status)[]
         {
             ("no export declaration", noDeclaration, noDeclaration.Booking(declared: false), noDeclaration.ReleaseLoadAndDepart(), "NOT_APPLICABLE"),
             ("dangerous goods", dangerous, dangerous.Booking(dangerousGoods: true), dangerous.ReleaseLoadAndDepart(), "NOT_APPLICABLE"),
@@ -149,7 +149,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
 
         foreach (var (condition, journey, booking, events, status) in cases)
         {
-            await Client.BookForRefundAsync(booking);
+            await Client.BookAsync(booking);
             await Client.ReportAsync(events);
             var refund = await Client.RefundOfAsync(journey.ShipmentId);
             Assert.True((string?)refund["status"] == status, $"{condition}: {refund.ToJsonString()}");
@@ -194,7 +194,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
     {
         // Two days ago under a one-day notice: the deadline was the end of yesterday, China time.
         var journey = RefundJourney.Departing(Day, from: RefundSiloFixture.ShortDeadlinePort);
-        await Client.BookForRefundAsync(journey.Booking());
+        await Client.BookAsync(journey.Booking());
         await Client.ReportAsync(journey.ReleaseLoadAndDepart());
 
         var eligible = await Mailbox.WaitForAsync(journey.MessageId("REFUND_ELIGIBLE"), Limit);
@@ -210,7 +210,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
         for (var i = 0; i < shipments; i++)
         {
             var journey = RefundJourney.Departing(Day);
-            await Client.BookForRefundAsync(journey.Booking());
+            await Client.BookAsync(journey.Booking());
             await Client.ReportAsync([.. journey.Release(), .. journey.LoadOnBarge()]);
             await Client.ReportAsync(journey.BargeDeparture());
             var acknowledged = Stopwatch.GetTimestamp();
@@ -228,7 +228,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
     /// <summary>Books the journey, releases, loads and departs its barge, and waits for REFUND_ELIGIBLE on the queue.</summary>
     private async Task<RefundJourney> EligibleAsync(RefundJourney journey)
     {
-        await Client.BookForRefundAsync(journey.Booking());
+        await Client.BookAsync(journey.Booking());
         await Client.ReportAsync(journey.ReleaseLoadAndDepart());
         await Mailbox.WaitForAsync(journey.MessageId("REFUND_ELIGIBLE"), Limit);
         return journey;

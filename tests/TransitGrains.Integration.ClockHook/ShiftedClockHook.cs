@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodaTime;
+
+namespace TransitGrains.Integration.ClockHook
+{
+    /// <summary>
+    /// A .NET startup hook for silo processes under test: started with <c>DOTNET_STARTUP_HOOKS</c> naming this
+    /// assembly and <see cref="ShiftFileVariable"/> naming a file, the silo's <see cref="IClock"/> reads real time
+    /// plus the shift (in nanoseconds) last written to that file. Orleans itself keeps real time.
+    /// </summary>
+    public static class ShiftedClockHook
+    {
+        public const string ShiftFileVariable = "TRANSIT_TEST_CLOCK_SHIFT_FILE";
+
+        public static string AssemblyPath => typeof(ShiftedClockHook).Assembly.Location;
+
+        public static Duration ReadShift(string path) =>
+            Duration.FromNanoseconds(long.Parse(File.ReadAllText(path), CultureInfo.InvariantCulture));
+
+        public static void WriteShift(string path, Duration shift)
+        {
+            // Written aside and renamed, so the silo never reads a half-written number.
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, ((long)shift.TotalNanoseconds).ToString(CultureInfo.InvariantCulture));
+            File.Move(temporary, path, overwrite: true);
+        }
+    }
+
+    internal sealed class ShiftedClock(string path) : IClock
+    {
+        public Instant GetCurrentInstant() => SystemClock.Instance.GetCurrentInstant() + ShiftedClockHook.ReadShift(path);
+    }
+
+    /// <summary>
+    /// When the host is built, registers <see cref="ShiftedClock"/> after the silo's own services, so it is the
+    /// <see cref="IClock"/> the grains and the API get. The same hook WebApplicationFactory uses.
+    /// </summary>
+    internal sealed class ShiftedClockInstaller(string path) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == "Microsoft.Extensions.Hosting")
+            {
+                listener.Subscribe(this);
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> hostEvent)
+        {
+            if (hostEvent is { Key: "HostBuilding", Value: IHostBuilder host })
+            {
+                host.ConfigureServices((_, services) => services.AddSingleton<IClock>(new ShiftedClock(path)));
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+}
+
+/// <summary>Run by the .NET runtime before the silo's Main; the runtime looks for exactly this name, outside any namespace.</summary>
+#pragma warning disable CA1050
+internal static class StartupHook
+#pragma warning restore CA1050
+{
+    public static void Initialize()
+    {
+        if (Environment.GetEnvironmentVariable(TransitGrains.Integration.ClockHook.ShiftedClockHook.ShiftFileVariable) is { Length: > 0 } path)
+        {
+            _ = DiagnosticListener.AllListeners.Subscribe(new TransitGrains.Integration.ClockHook.ShiftedClockInstaller(path));
+        }
+    }
+}
