@@ -24,28 +24,10 @@ for arg in "$@"; do
   if [[ "$arg" == "--skip-micro" ]]; then micro=0; else args+=("$arg"); fi
 done
 
-WORK="$(mktemp -d)"
-# The PostgreSQL cluster runs as user postgres when we are root: it must be able to reach its folder.
-chmod 755 "$WORK"
-cleanup() {
-  bash scripts/azurite.sh stop "$WORK/azurite" >/dev/null 2>&1 || true
-  bash scripts/postgres.sh stop "$WORK/postgres" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# "NAME='value'" as the start scripts print it -> value.
-value_of() {
-  local line="$1" name="$2"
-  [[ "$line" == "$name="* ]] || die "expected a line starting with $name=, got: $line"
-  line="${line#"$name="}"
-  line="${line#\'}"
-  echo "${line%\'}"
-}
-
-PG="$(value_of "$(bash scripts/postgres.sh start "$WORK/postgres")" TRANSIT_TEST_PG)"
-QUEUE="$(value_of "$(bash scripts/azurite.sh start "$WORK/azurite")" TRANSIT_TEST_QUEUE)"
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+PG="$TRANSIT_TEST_PG"
+QUEUE="$TRANSIT_TEST_QUEUE"
 PGBIN="$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/pgbench' | sort -V | tail -n 1)")"
 [[ -x "$PGBIN/pgbench" ]] || die "pgbench not found under /usr/lib/postgresql/*/bin"
 
