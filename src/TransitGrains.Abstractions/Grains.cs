@@ -51,8 +51,11 @@ public interface IContainerGrain : IGrainWithStringKey
     /// <summary>The claiming shipment has durably stored these kept events: forget them.</summary>
     Task HandedOver(string shipmentId, IReadOnlyList<string> eventIds);
 
-    /// <summary>The shipment was cancelled: the container is free to be booked again.</summary>
-    Task Release(string shipmentId);
+    /// <summary>
+    /// The shipment was cancelled: the container is free to be booked again. The events the shipment recorded for
+    /// it stay with that shipment; a retry of one is a duplicate, not an event for the next booking.
+    /// </summary>
+    Task Release(string shipmentId, IReadOnlyList<string> recordedEventIds);
 
     /// <summary>The booking that claimed the container was refused: undo the claim, as if it never happened.</summary>
     Task Unclaim(string shipmentId);

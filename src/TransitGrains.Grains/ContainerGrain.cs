@@ -12,6 +12,9 @@ public sealed class ContainerState
     [Id(0)] public string? ActiveShipmentId { get; set; }
     [Id(1)] public List<string> Shipments { get; set; } = [];
     [Id(2)] public List<TransitEvent> Kept { get; set; } = [];
+
+    /// <summary>Ids of events a cancelled shipment already recorded: a late retry of one is not kept for the next booking.</summary>
+    [Id(3)] public HashSet<string> Settled { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Routes a container's events to its active shipment, and keeps those that came before any booking.</summary>
@@ -28,6 +31,7 @@ public sealed class ContainerGrain(
         }
 
         var known = state.State.Kept.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        known.UnionWith(state.State.Settled);
         var outcomes = new List<EventOutcome>(events.Count);
         foreach (var e in events)
         {
@@ -78,11 +82,12 @@ public sealed class ContainerGrain(
         }
     }
 
-    public async Task Release(string shipmentId)
+    public async Task Release(string shipmentId, IReadOnlyList<string> recordedEventIds)
     {
         if (state.State.ActiveShipmentId == shipmentId)
         {
             state.State.ActiveShipmentId = null;
+            state.State.Settled.UnionWith(recordedEventIds);
             await state.WriteStateAsync();
         }
     }

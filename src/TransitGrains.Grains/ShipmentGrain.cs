@@ -141,7 +141,8 @@ public sealed class ShipmentGrain(
         state.State.CancelledAt = clock.GetCurrentInstant();
         await Commit("cancelled");
 
-        await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Release(ShipmentId)));
+        await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Release(
+            ShipmentId, state.State.Events.Where(e => e.ContainerNumber == c).Select(e => e.EventId).ToList())));
         await Task.WhenAll(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
             .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId)));
         return new CancellationResult(CancellationOutcome.Cancelled, View(true), null);

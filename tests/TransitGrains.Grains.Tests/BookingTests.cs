@@ -66,6 +66,26 @@ public sealed class BookingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_of_a_cancelled_shipments_event_is_a_duplicate_and_does_not_reach_the_containers_next_booking()
+    {
+        var container = Ids.Container();
+        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA");
+        var first = Make.Booking(Ids.Next("BK"), [container], leg);
+        await Grains.BookCreated(first);
+        var gateIn = Make.Equipment(EventCode.GTIN, container, "CNSDE", Make.ChinaTime(7, 0));
+        Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(gateIn));
+        Assert.Equal(CancellationOutcome.Cancelled, (await Grains.GetGrain<IShipmentGrain>(first.ShipmentId).Cancel()).Outcome);
+
+        // The port retries after the cancellation; the container is free now.
+        Assert.Equal([EventOutcome.DUPLICATE], await Grains.Submit(gateIn));
+
+        var next = await Grains.BookCreated(Make.Booking(Ids.Next("BK"), [container], leg));
+        Assert.Equal(0, next.TimelineCount(gateIn.EventId));
+        Assert.Equal(ShipmentStatus.BOOKED, next.Status);
+        Assert.Equal(1, (await Grains.View(first.ShipmentId)).TimelineCount(gateIn.EventId));
+    }
+
+    [Fact]
     public async Task Cancelling_twice_is_refused_and_an_unknown_shipment_cannot_be_cancelled()
     {
         var booking = Make.Booking(Ids.Next("BK"), Ids.Containers(1), Make.Leg(TransportMode.TRUCK, Ids.Next("TRUCK"), "CNSZX", "CNYTN"));
