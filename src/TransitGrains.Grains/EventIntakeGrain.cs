@@ -33,76 +33,59 @@ public sealed class EventIntakeGrain : Grain, IEventIntakeGrain
 
         // An id is one event wherever it was reported: what is recorded is always the first event under that id.
         var claims = await Task.WhenAll(unique.Select(u => GrainFactory.GetGrain<IEventIdGrain>(u.Event.EventId).Claim(u.Event)));
-        unique = unique.Zip(claims, (u, claim) => (u.Index, claim.Event)).ToList();
+        var claimed = claims.Select(c => c.Event).ToList();
 
-        var transport = unique.Where(u => u.Event.EventType == EventType.TRANSPORT).ToList();
-        var containerEvents = unique.Where(u => u.Event.EventType != EventType.TRANSPORT).ToList();
+        await Task.WhenAll(
+            RecordTransport(claimed.Where(e => e.EventType == EventType.TRANSPORT)),
+            RecordContainerEvents(claimed.Where(e => e.EventType != EventType.TRANSPORT)));
 
-        await Task.WhenAll(RecordTransport(transport, outcomes), RecordContainerEvents(containerEvents, outcomes));
         // The report that claimed the id first is the one answered ACCEPTED, also when a concurrent repeat reached the
         // shipment or conveyance before it (a repeat records the claimed event too, to repair a crash after the claim):
         // else both reports would be answered DUPLICATE and the sender would never see its event accepted.
-        foreach (var (item, claim) in unique.Zip(claims))
+        foreach (var ((index, _), claim) in unique.Zip(claims))
         {
-            outcomes[item.Index] = claim.IsFirst ? EventOutcome.ACCEPTED : EventOutcome.DUPLICATE;
+            outcomes[index] = claim.IsFirst ? EventOutcome.ACCEPTED : EventOutcome.DUPLICATE;
         }
 
         return outcomes.Select(o => o!.Value).ToList();
     }
 
-    private async Task RecordTransport(List<(int Index, TransitEvent Event)> transport, EventOutcome?[] outcomes)
+    private async Task RecordTransport(IEnumerable<TransitEvent> transport)
     {
-        await Task.WhenAll(transport.GroupBy(u => u.Event.Conveyance!.Value).Select(async group =>
+        await Task.WhenAll(transport.GroupBy(e => e.Conveyance!.Value).Select(async group =>
         {
             var conveyance = GrainFactory.GetGrain<IConveyanceGrain>(group.Key.ToString());
-            var intake = await conveyance.RecordTransport(group.Select(u => u.Event).ToList());
-            foreach (var (item, outcome) in group.Zip(intake.Outcomes))
-            {
-                outcomes[item.Index] = outcome;
-            }
-
+            var intake = await conveyance.RecordTransport(group.ToList());
             await Deliver(conveyance, intake.FanOut);
         }));
     }
 
-    private async Task RecordContainerEvents(List<(int Index, TransitEvent Event)> containerEvents, EventOutcome?[] outcomes)
+    private async Task RecordContainerEvents(IEnumerable<TransitEvent> containerEvents)
     {
-        var byContainer = containerEvents.GroupBy(u => u.Event.ContainerNumber!.Value).ToList();
+        var byContainer = containerEvents.GroupBy(e => e.ContainerNumber!.Value).ToList();
         var routings = await Task.WhenAll(byContainer.Select(group =>
-            GrainFactory.GetGrain<IContainerGrain>(group.Key.Value).Route(group.Select(u => u.Event).ToList())));
+            GrainFactory.GetGrain<IContainerGrain>(group.Key.Value).Route(group.ToList())));
 
-        var toShipments = new List<(string ShipmentId, (int Index, TransitEvent Event) Item)>();
+        var toShipments = new List<(string ShipmentId, TransitEvent Event)>();
         var moves = new List<ContainerMove>();
         foreach (var (group, routing) in byContainer.Zip(routings))
         {
-            var items = group.ToList();
-            for (var i = 0; i < items.Count; i++)
+            foreach (var e in group)
             {
                 if (routing.ShipmentId is { } shipmentId)
                 {
-                    toShipments.Add((shipmentId, items[i]));
-                }
-                else
-                {
-                    outcomes[items[i].Index] = routing.KeptOutcomes[i];
+                    toShipments.Add((shipmentId, e));
                 }
 
-                if (EventVocabulary.MovesContainer(items[i].Event.EventCode))
+                if (EventVocabulary.MovesContainer(e.EventCode))
                 {
-                    moves.Add(new ContainerMove(items[i].Event, routing.ShipmentId));
+                    moves.Add(new ContainerMove(e, routing.ShipmentId));
                 }
             }
         }
 
-        var applying = toShipments.GroupBy(t => t.ShipmentId).Select(async group =>
-        {
-            var items = group.Select(g => g.Item).ToList();
-            var isNew = await GrainFactory.GetGrain<IShipmentGrain>(group.Key).Apply(items.Select(i => i.Event).ToList());
-            foreach (var (item, fresh) in items.Zip(isNew))
-            {
-                outcomes[item.Index] = fresh ? EventOutcome.ACCEPTED : EventOutcome.DUPLICATE;
-            }
-        });
+        var applying = toShipments.GroupBy(t => t.ShipmentId).Select(group =>
+            GrainFactory.GetGrain<IShipmentGrain>(group.Key).Apply(group.Select(t => t.Event).ToList()));
 
         var moving = moves.GroupBy(m => m.Event.Conveyance!.Value).Select(async group =>
         {
