@@ -43,6 +43,9 @@ public sealed class ShipmentGrain(
     private ShipmentEvaluation? _evaluation;
     private IGrainTimer? _deliveryTimer;
 
+    // Whether the deadline reminder exists, once looked up in this activation: spares a reminder-table read per write.
+    private bool? _deadlineReminderRegistered;
+
     private string ShipmentId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -224,7 +227,7 @@ public sealed class ShipmentGrain(
             state.State.Outbox.Add(OutboxEntry.Pending(trigger));
         }
 
-        var eta = ShipmentProjection.View(Record(), _evaluation, includeTimeline: false).Eta;
+        var eta = EtaRule.Eta(_evaluation.Progress.Legs);
         if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
         {
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
@@ -251,16 +254,22 @@ public sealed class ShipmentGrain(
         {
             var untilDeadline = (deadline.ToInstant() - now).ToTimeSpan();
             var dueTime = untilDeadline > TimeSpan.Zero ? untilDeadline + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
-            if (await this.GetReminder(DeadlineReminder) is null)
+            if (_deadlineReminderRegistered != true)
             {
-                // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
-                // period short, so a deadline that passed during a restart still revokes within a minute.
-                await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
+                if (await this.GetReminder(DeadlineReminder) is null)
+                {
+                    // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
+                    // period short, so a deadline that passed during a restart still revokes within a minute.
+                    await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
+                }
+
+                _deadlineReminderRegistered = true;
             }
         }
-        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED)
+        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED && _deadlineReminderRegistered != false)
         {
             await UnregisterReminder(DeadlineReminder);
+            _deadlineReminderRegistered = false;
         }
     }
 

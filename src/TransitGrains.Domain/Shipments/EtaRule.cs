@@ -25,6 +25,8 @@ public static class EtaRule
         return result;
     }
 
+    public static OffsetDateTime? Eta(IReadOnlyList<LegProgress> legs) => Eta(legs[^1], Expected(legs)[^1]);
+
     public static OffsetDateTime? Eta(LegProgress last, LegTimes expected) =>
         last.ActualArrival ?? expected.EstimatedArrival ?? last.PlannedArrival;
 
