@@ -4,9 +4,19 @@ using TransitGrains.Domain.Events;
 namespace TransitGrains.Abstractions;
 
 /// <summary>
-/// One event id (key: the eventId), across every container and conveyance: the first event reported under
-/// it is the event. api.md: "the same id again is a duplicate, whatever else it says" — even when it names
-/// another container or conveyance, whose grains would not know the id.
+/// Where event ids are claimed: the first event reported under an id is the event, across every container and
+/// conveyance. api.md: "the same id again is a duplicate, whatever else it says" — even when it names another
+/// container or conveyance, whose grains would not know the id. A claim is durable before it is answered.
+/// </summary>
+public interface IEventIdLedger
+{
+    /// <summary>Claims each event's id; the answers are in the order of <paramref name="reported"/>, whose ids are distinct.</summary>
+    Task<IReadOnlyList<EventClaim>> Claim(IReadOnlyList<TransitEvent> reported);
+}
+
+/// <summary>
+/// One event id (key: the eventId), for the ledger that keeps each id in its own grain: the embedded default and
+/// test clusters. The durable profile claims a whole batch in one SQL statement instead.
 /// </summary>
 public interface IEventIdGrain : IGrainWithStringKey
 {

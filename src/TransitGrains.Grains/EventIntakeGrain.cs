@@ -12,7 +12,7 @@ namespace TransitGrains.Grains;
 /// called once per batch with all of its events, so a train's 50 LOADs cost one write per shipment.
 /// </summary>
 [StatelessWorker]
-public sealed class EventIntakeGrain : Grain, IEventIntakeGrain
+public sealed class EventIntakeGrain(IEventIdLedger ledger) : Grain, IEventIntakeGrain
 {
     public async Task<IReadOnlyList<EventOutcome>> Submit(IReadOnlyList<TransitEvent> events)
     {
@@ -32,7 +32,7 @@ public sealed class EventIntakeGrain : Grain, IEventIntakeGrain
         }
 
         // An id is one event wherever it was reported: what is recorded is always the first event under that id.
-        var claims = await Task.WhenAll(unique.Select(u => GrainFactory.GetGrain<IEventIdGrain>(u.Event.EventId).Claim(u.Event)));
+        var claims = await ledger.Claim(unique.Select(u => u.Event).ToList());
         var claimed = claims.Select(c => c.Event).ToList();
 
         await Task.WhenAll(

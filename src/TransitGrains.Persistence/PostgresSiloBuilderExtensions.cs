@@ -1,8 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.Persistence;
 
@@ -12,7 +14,7 @@ public static class PostgresSiloBuilderExtensions
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Puts clustering, grain storage and reminders on the PostgreSQL database that
+    /// Puts clustering, grain storage, reminders and the event-id ledger on the PostgreSQL database that
     /// <paramref name="connectionString"/> names. Its schema must have been created by
     /// <see cref="SchemaMigrator"/> first. Grain storage is registered as <paramref name="storageName"/>
     /// and as the default storage.
@@ -35,6 +37,8 @@ public static class PostgresSiloBuilderExtensions
         });
 
         AddStorage(silo, storageName, tuned);
+        silo.Services.AddSingleton<IEventIdLedger>(services => new PostgresEventIdLedger(
+            connectionString, services.GetRequiredService<IOptions<ClusterOptions>>(), services.GetRequiredService<Serializer>()));
         if (!string.Equals(storageName, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, StringComparison.Ordinal))
         {
             AddStorage(silo, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, tuned);

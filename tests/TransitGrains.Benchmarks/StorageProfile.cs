@@ -4,9 +4,11 @@ namespace TransitGrains.Benchmarks;
 
 /// <summary>
 /// Reads the grain storage table: per grain type the rows, the writes (Version counts every write of a row) and the
-/// stored state size. Two readings around the ingest give writes per accepted event, measured, not estimated.
+/// stored state size; and the rows of the event-id ledger. Two readings around the ingest give writes per accepted
+/// event, measured, not estimated.
 /// </summary>
-public sealed record StorageProfile(IReadOnlyDictionary<string, (long Rows, long Writes, double AvgBytes, long MaxBytes)> Types, long Commits)
+public sealed record StorageProfile(
+    IReadOnlyDictionary<string, (long Rows, long Writes, double AvgBytes, long MaxBytes)> Types, long EventIds, long Commits)
 {
     public static async Task<StorageProfile> Read(string connection)
     {
@@ -23,8 +25,10 @@ public sealed record StorageProfile(IReadOnlyDictionary<string, (long Rows, long
             }
         }
 
+        await using var eventIds = new NpgsqlCommand("SELECT count(*) FROM transit_event_ids", db);
+        var eventIdRows = (long)(await eventIds.ExecuteScalarAsync())!;
         await using var commits = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", db);
-        return new StorageProfile(types, (long)(await commits.ExecuteScalarAsync())!);
+        return new StorageProfile(types, eventIdRows, (long)(await commits.ExecuteScalarAsync())!);
     }
 
     public static IEnumerable<(string Name, string Value)> Describe(StorageProfile before, StorageProfile after, int acceptedEvents)
@@ -34,6 +38,7 @@ public sealed record StorageProfile(IReadOnlyDictionary<string, (long Rows, long
             .OrderByDescending(d => d.Writes).ToList();
         yield return ("storage writes per accepted event (measured)", $"{deltas.Sum(d => d.Writes) / (double)n:F2}: "
             + string.Join(", ", deltas.Where(d => d.Writes > 0).Select(d => $"{d.Type} {d.Writes / (double)n:F2}")));
+        yield return ("event ids claimed (ledger rows, one INSERT per batch)", $"{after.EventIds - before.EventIds}");
         yield return ("PostgreSQL commits per accepted event", $"{(after.Commits - before.Commits) / (double)n:F2} (includes reads, membership, reminders)");
         yield return ("stored state size (avg / max bytes)", string.Join(", ", deltas.Select(d => $"{d.Type} {d.AvgBytes:F0}/{d.MaxBytes} ({d.Rows} rows)")));
     }

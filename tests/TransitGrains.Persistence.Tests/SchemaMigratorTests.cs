@@ -7,11 +7,11 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
     private readonly SchemaMigrator _migrator = new();
 
     [Fact]
-    public void Carries_the_three_orleans_migrations_in_order()
+    public void Carries_the_orleans_migrations_and_the_event_id_ledger_in_order()
     {
-        Assert.Equal([1, 2, 3], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4], SchemaMigrator.Migrations.Select(m => m.Version));
         Assert.Equal(
-            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders"],
+            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids"],
             SchemaMigrator.Migrations.Select(m => m.Name));
     }
 
@@ -25,17 +25,17 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
 
         Assert.Equal(SchemaMigrator.Migrations, first.Applied);
         Assert.Equal(0, second.AppliedCount);
-        Assert.Equal([1, 2, 3], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
     }
 
     [Fact]
-    public async Task Creates_every_table_and_query_the_orleans_providers_read()
+    public async Task Creates_every_table_and_query_the_orleans_providers_read_and_the_event_id_ledger()
     {
         var db = await databases.CreateAsync();
         await _migrator.MigrateAsync(db);
 
         Assert.Equal(
-            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "transit_schema_migrations"],
+            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "transit_event_ids", "transit_schema_migrations"],
             await ScalarsAsync<string>(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
         Assert.Equal(
             [
@@ -103,10 +103,10 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
             Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
 
         Assert.Equal(
-            [1, 2, 3],
+            [1, 2, 3, 4],
             results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
         Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
-        Assert.Equal(3L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+        Assert.Equal(4L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
     }
 
     [Fact]

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Events;
+
+namespace TransitGrains.Persistence;
+
+/// <summary>
+/// Claims a whole batch of event ids in one statement on <c>transit_event_ids</c> (migration 0004), instead of
+/// activating, reading and writing one grain per id: one commit per batch rather than one per event.
+/// </summary>
+/// <remarks>
+/// The INSERT commits before <see cref="Claim"/> returns, so a claim is durable before the intake routes the event.
+/// Ids are inserted in sorted order: two batches claiming the same ids wait on each other in the same order and
+/// cannot deadlock. An id already claimed (earlier, or by a concurrent batch whose insert this one waited for) is read
+/// back by a second statement, which under READ COMMITTED sees that commit.
+/// </remarks>
+public sealed class PostgresEventIdLedger : IEventIdLedger, IAsyncDisposable
+{
+    private const string ClaimSql = """
+        INSERT INTO transit_event_ids (service_id, event_id, first_event)
+        SELECT $1, r.event_id, r.first_event
+        FROM unnest($2::varchar[], $3::bytea[]) AS r(event_id, first_event)
+        ORDER BY r.event_id
+        ON CONFLICT DO NOTHING
+        RETURNING event_id
+        """;
+
+    private const string FirstEventsSql = """
+        SELECT event_id, first_event FROM transit_event_ids WHERE service_id = $1 AND event_id = ANY($2)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly Serializer _serializer;
+
+    public PostgresEventIdLedger(string connectionString, IOptions<ClusterOptions> cluster, Serializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _dataSource = NpgsqlDataSource.Create(PostgresConnection.WithTuningDefaults(connectionString));
+        _serviceId = cluster.Value.ServiceId;
+        _serializer = serializer;
+    }
+
+    public async Task<IReadOnlyList<EventClaim>> Claim(IReadOnlyList<TransitEvent> reported)
+    {
+        ArgumentNullException.ThrowIfNull(reported);
+        if (reported.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = reported.Select(e => e.EventId).ToArray();
+        await using var connection = await _dataSource.OpenConnectionAsync();
+
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        await using (var insert = new NpgsqlCommand(ClaimSql, connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+            insert.Parameters.Add(new NpgsqlParameter<byte[][]>
+            {
+                TypedValue = reported.Select(e => _serializer.SerializeToArray(e)).ToArray(),
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea,
+            });
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                claimed.Add(reader.GetString(0));
+            }
+        }
+
+        var firstEvents = claimed.Count == ids.Length
+            ? new Dictionary<string, TransitEvent>(StringComparer.Ordinal)
+            : await ReadFirstEvents(connection, ids.Where(id => !claimed.Contains(id)).ToArray());
+
+        return reported
+            .Select(e => claimed.Contains(e.EventId)
+                ? new EventClaim(e, IsFirst: true)
+                : new EventClaim(firstEvents[e.EventId], IsFirst: false))
+            .ToList();
+    }
+
+    private async Task<Dictionary<string, TransitEvent>> ReadFirstEvents(NpgsqlConnection connection, string[] ids)
+    {
+        await using var select = new NpgsqlCommand(FirstEventsSql, connection);
+        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        select.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        var firstEvents = new Dictionary<string, TransitEvent>(StringComparer.Ordinal);
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            firstEvents[reader.GetString(0)] = _serializer.Deserialize<TransitEvent>(reader.GetFieldValue<byte[]>(1))
+                ?? throw new InvalidOperationException($"event id {reader.GetString(0)} has no stored event");
+        }
+
+        return firstEvents;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
