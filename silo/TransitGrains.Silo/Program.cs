@@ -52,7 +52,7 @@ namespace TransitGrains.Silo
                 if (durable is null)
                 {
                     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                    silo.AddMemoryGrainStorage(StorageNames.Transit);
+                    silo.AddTransitMemoryStorage(StorageNames.Transit);
                     silo.UseInMemoryReminderService();
                 }
                 else

@@ -47,17 +47,12 @@ public static class PostgresSiloBuilderExtensions
         return silo;
     }
 
-    // The storage serializer is Orleans' own binary one, not the default Newtonsoft JSON: our grain
-    // states carry NodaTime values, which Orleans serializes through registered surrogates. The
-    // JSON serializers know nothing of those surrogates; they write NodaTime values they cannot read
-    // back, or read them back as 1970 without any error. The binary format also needs no JSON
-    // converters and is smaller on the hot write path.
     private static void AddStorage(ISiloBuilder silo, string name, string connectionString) =>
         silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
             options.Configure<Serializer>((o, serializer) =>
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                o.GrainStorageSerializer = GrainStateSerialization.Binary(serializer);
             }));
 }
