@@ -13,6 +13,11 @@ public interface IShipmentGrain : IGrainWithStringKey
 {
     Task<BookingResult> Book(ShipmentBooking booking);
 
+    /// <summary>
+    /// The shipment as last durably written: answered between the turns of a write in progress, so a read never
+    /// waits for the database, and never shows what is not yet stored (or acknowledged).
+    /// </summary>
+    [AlwaysInterleave]
     Task<ShipmentView?> GetView(bool includeTimeline);
 
     Task<CancellationResult> Cancel();

@@ -48,7 +48,7 @@ public sealed class ContainerGrain(
 
         if (outcomes.Contains(EventOutcome.ACCEPTED))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
 
         return new ContainerRouting(null, outcomes);
@@ -68,7 +68,7 @@ public sealed class ContainerGrain(
             state.State.ActiveShipmentId = shipmentId;
             state.State.Shipments.Remove(shipmentId);
             state.State.Shipments.Insert(0, shipmentId);
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
 
         return new ClaimResult(null, state.State.Kept);
@@ -78,7 +78,7 @@ public sealed class ContainerGrain(
     {
         if (state.State.ActiveShipmentId == shipmentId && state.State.Kept.RemoveAll(e => eventIds.Contains(e.EventId)) > 0)
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class ContainerGrain(
         {
             state.State.ActiveShipmentId = null;
             state.State.Settled.UnionWith(recordedEventIds);
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class ContainerGrain(
         {
             state.State.ActiveShipmentId = null;
             state.State.Shipments.Remove(shipmentId);
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
     }
 

@@ -41,6 +41,9 @@ public sealed class ShipmentGrain(
 
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private ShipmentEvaluation? _evaluation;
+
+    // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
+    private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
     private IGrainTimer? _deliveryTimer;
 
     // Whether the deadline reminder exists, once looked up in this activation: spares a reminder-table read per write.
@@ -54,6 +57,7 @@ public sealed class ShipmentGrain(
         if (state.State.Booking is not null)
         {
             _evaluation = Evaluate();
+            RememberDurable();
         }
 
         if (state.State.Outbox.Any(o => o.DeliveredAt is null))
@@ -125,7 +129,7 @@ public sealed class ShipmentGrain(
             }));
 
     public Task<ShipmentView?> GetView(bool includeTimeline) =>
-        Task.FromResult(state.State.Booking is null ? null : View(includeTimeline));
+        Task.FromResult(_durable is null ? null : View(includeTimeline));
 
     public async Task<CancellationResult> Cancel()
     {
@@ -215,7 +219,7 @@ public sealed class ShipmentGrain(
     {
         if (state.State.Booking is null)
         {
-            await state.WriteStateAsync(); // events that came before the booking (fan-out racing a crash) are kept
+            await state.WriteOrReload(this); // events that came before the booking (fan-out racing a crash) are kept
             return;
         }
 
@@ -239,7 +243,8 @@ public sealed class ShipmentGrain(
             await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
-        await state.WriteStateAsync();
+        await state.WriteOrReload(this);
+        RememberDurable();
         await KeepDeadlineReminder(now);
         if (due.Count > 0)
         {
@@ -308,7 +313,8 @@ public sealed class ShipmentGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
+            RememberDurable();
         }
 
         if (state.State.Outbox.All(o => o.DeliveredAt is not null))
@@ -332,6 +338,12 @@ public sealed class ShipmentGrain(
 
     private ShipmentEvaluation Evaluate() => ShipmentProjection.Evaluate(Record(), policies, clock.GetCurrentInstant());
 
+    private void RememberDurable()
+    {
+        var s = state.State;
+        _durable = (new ShipmentRecord(s.Booking!, s.BookedAt, s.CancelledAt, [.. s.Events], [.. s.Outbox], [.. s.EtaHistory]), _evaluation!);
+    }
+
     private ShipmentView View(bool includeTimeline) =>
-        ShipmentProjection.View(Record(), _evaluation ??= Evaluate(), includeTimeline);
+        ShipmentProjection.View(_durable!.Value.Record, _durable.Value.Evaluation, includeTimeline);
 }

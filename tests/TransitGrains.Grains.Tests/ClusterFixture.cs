@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Orleans.Serialization.Configuration;
+using Orleans.Storage;
+using TransitGrains.Persistence;
 using Orleans.TestingHost;
 using TransitGrains.TaxQueue;
 
@@ -41,9 +43,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        private const string InMemory = "transit-in-memory";
+
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(StorageNames.Transit)
+            silo.AddTransitMemoryStorage(InMemory)
                 .UseInMemoryReminderService()
                 // Fails at start-up when a type that crosses the wire has no codec, instead of on the first call.
                 .Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
@@ -60,6 +64,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Transit:TaxRefund:Policies:0:ExitDeadlineDays"] = "60",
                 })
                 .Build();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(
+                StorageNames.Transit, (services, _) => new ScriptedStorage(services.GetRequiredKeyedService<IGrainStorage>(InMemory)));
             silo.Services.AddSingleton<IClock>(Clock);
             silo.Services.AddTransitGrains(configuration);
             silo.Services.AddSingleton<ITaxRefundTriggerPublisher, RecordingPublisher>();

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Orleans.Storage;
+
+namespace TransitGrains.Grains.Tests;
+
+/// <summary>
+/// The silos' grain storage: in-memory, but a test can make the next write of one grain fail, or hold the writes of
+/// one grain until it lets them through. Grains are named by their primary key (tests use unique ids).
+/// </summary>
+public sealed class ScriptedStorage(IGrainStorage inner) : IGrainStorage
+{
+    private static readonly ConcurrentDictionary<string, bool> s_failNext = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, HeldWrites> s_held = new(StringComparer.Ordinal);
+
+    public static void FailNextWrite(string key) => s_failNext[key] = true;
+
+    /// <summary>Writes of <paramref name="key"/> wait until the returned hold is disposed.</summary>
+    public static HeldWrites HoldWrites(string key) => s_held[key] = new HeldWrites(() => s_held.TryRemove(key, out _));
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = grainId.Key.ToString()!;
+        if (s_held.TryGetValue(key, out var held))
+        {
+            await held.Wait();
+        }
+
+        if (s_failNext.TryRemove(key, out _))
+        {
+            throw new IOException($"storage unavailable for {key} (scripted by the test)");
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+
+    public sealed class HeldWrites(Action forget) : IDisposable
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when a write has reached the hold.</summary>
+        public Task Arrived => _arrived.Task;
+
+        public void Dispose()
+        {
+            forget();
+            _released.TrySetResult();
+        }
+
+        internal Task Wait()
+        {
+            _arrived.TrySetResult();
+            return _released.Task;
+        }
+    }
+}
