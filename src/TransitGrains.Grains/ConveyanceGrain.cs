@@ -10,7 +10,9 @@ namespace TransitGrains.Grains;
 public sealed class ConveyanceState
 {
     [Id(0)] public List<TransitEvent> Transport { get; set; } = [];
-    [Id(1)] public List<TransitEvent> Moves { get; set; } = [];
+
+    // Id 1 held every move in full, until only each container's latest was kept (Moves); not to be reused.
+
     [Id(2)] public List<BookedLeg> Legs { get; set; } = [];
 
     /// <summary>Shipments that receive this conveyance's transport events: booked on it, or with containers loaded onto it.</summary>
@@ -18,6 +20,9 @@ public sealed class ConveyanceState
 
     /// <summary>Transport events recorded here but not yet confirmed stored by each follower: re-sent until they are.</summary>
     [Id(4)] public Dictionary<string, HashSet<string>> Unconfirmed { get; set; } = [];
+
+    /// <summary>Each container's latest LOAD/DISC here: all that decides who is aboard, so the state stays one entry per container.</summary>
+    [Id(5)] public ConveyanceMoves Moves { get; set; } = new();
 }
 
 /// <summary>
@@ -28,6 +33,9 @@ public sealed class ConveyanceState
 public sealed class ConveyanceGrain(
     [PersistentState("conveyance", StorageNames.Transit)] IPersistentState<ConveyanceState> state) : Grain, IConveyanceGrain
 {
+    // The transport events by id, built once per activation: recording and fan-out look events up on every call.
+    private readonly Dictionary<string, TransitEvent> _transport = new(StringComparer.Ordinal);
+
     private ConveyanceKey Key => ConveyanceKey.Parse(this.GetPrimaryKeyString());
 
     /// <summary>
@@ -36,6 +44,11 @@ public sealed class ConveyanceGrain(
     /// </summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        foreach (var e in state.State.Transport)
+        {
+            _transport.Add(e.EventId, e);
+        }
+
         foreach (var fanOut in PendingFanOut())
         {
             _ = GrainFactory.GetGrain<IShipmentGrain>(fanOut.ShipmentId).Redeliver(this.GetPrimaryKeyString(), fanOut.Events);
@@ -46,11 +59,10 @@ public sealed class ConveyanceGrain(
 
     public async Task<TransportIntake> RecordTransport(IReadOnlyList<TransitEvent> events)
     {
-        var known = state.State.Transport.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
         var outcomes = new List<EventOutcome>(events.Count);
         foreach (var e in events)
         {
-            if (!known.Add(e.EventId))
+            if (!_transport.TryAdd(e.EventId, e))
             {
                 outcomes.Add(EventOutcome.DUPLICATE);
                 continue;
@@ -74,15 +86,11 @@ public sealed class ConveyanceGrain(
 
     public async Task<IReadOnlyList<FanOut>> RecordMoves(IReadOnlyList<ContainerMove> moves)
     {
-        var known = state.State.Moves.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
         var changed = false;
         foreach (var move in moves)
         {
-            if (known.Add(move.Event.EventId))
-            {
-                state.State.Moves.Add(move.Event);
-                changed = true;
-            }
+            // A redelivered or superseded move changes nothing, so it costs no write.
+            changed |= state.State.Moves.Record(move.Event);
 
             if (move.ShipmentId is { } shipmentId && state.State.Followers.Add(shipmentId))
             {
@@ -107,7 +115,9 @@ public sealed class ConveyanceGrain(
         {
             if (state.State.Unconfirmed.TryGetValue(fanOut.ShipmentId, out var ids))
             {
-                changed |= ids.RemoveWhere(id => fanOut.Events.Any(e => e.EventId == id)) > 0;
+                var before = ids.Count;
+                ids.ExceptWith(fanOut.Events.Select(e => e.EventId));
+                changed |= ids.Count < before;
                 if (ids.Count == 0)
                 {
                     state.State.Unconfirmed.Remove(fanOut.ShipmentId);
@@ -140,7 +150,7 @@ public sealed class ConveyanceGrain(
 
     public async Task<ConveyanceView?> GetView(string? forwarder)
     {
-        if (state.State.Transport.Count == 0 && state.State.Moves.Count == 0 && state.State.Legs.Count == 0)
+        if (state.State.Transport.Count == 0 && state.State.Moves.IsEmpty && state.State.Legs.Count == 0)
         {
             return null;
         }
@@ -176,9 +186,8 @@ public sealed class ConveyanceGrain(
 
     private List<FanOut> PendingFanOut()
     {
-        var byId = state.State.Transport.ToDictionary(e => e.EventId, StringComparer.Ordinal);
         return state.State.Unconfirmed
-            .Select(p => new FanOut(p.Key, p.Value.Select(id => byId[id]).ToList()))
+            .Select(p => new FanOut(p.Key, p.Value.Select(id => _transport[id]).ToList()))
             .ToList();
     }
 }

@@ -16,7 +16,7 @@ public static class ConveyanceFold
     public static ConveyanceView View(
         ConveyanceKey key,
         IEnumerable<TransitEvent> transportEvents,
-        IEnumerable<TransitEvent> containerMoves,
+        ConveyanceMoves containerMoves,
         IEnumerable<BookedLeg> bookedLegs)
     {
         var calls = transportEvents.Where(e => e.IsActual).Order(TransitEvent.FoldOrder).ToList();
@@ -25,22 +25,7 @@ public static class ConveyanceFold
             : latest.EventCode == EventCode.ARRI ? ConveyanceStatus.ARRIVED
             : ConveyanceStatus.DEPARTED;
 
-        // Latest LOAD/DISC of each container on this conveyance decides whether it is aboard.
-        var moves = containerMoves.Where(e => e.IsActual && e.ContainerNumber is not null).Order(TransitEvent.FoldOrder).ToList();
-        var lastMove = new Dictionary<ContainerNumber, EventCode>();
-        foreach (var move in moves)
-        {
-            lastMove[move.ContainerNumber!.Value] = move.EventCode;
-        }
-
-        var aboard = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (container, code) in lastMove)
-        {
-            if (code == EventCode.LOAD)
-            {
-                aboard.Add(container.Value);
-            }
-        }
+        var aboard = new SortedSet<string>(containerMoves.Loaded.Select(c => c.Value), StringComparer.Ordinal);
 
         foreach (var leg in bookedLegs)
         {
@@ -49,7 +34,7 @@ public static class ConveyanceFold
                 continue;
             }
 
-            foreach (var container in leg.Containers.Where(c => !lastMove.ContainsKey(c)))
+            foreach (var container in leg.Containers.Where(c => !containerMoves.HasMoved(c)))
             {
                 aboard.Add(container.Value);
             }

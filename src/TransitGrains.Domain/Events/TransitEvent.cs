@@ -30,18 +30,41 @@ public sealed record TransitEvent(
     public ConveyanceKey? Conveyance =>
         ModeOfTransport is { } mode && ConveyanceId is { } id ? new ConveyanceKey(mode, id) : null;
 
-    /// <summary>Fold order: by when it happened, then when we received it, then by id so the order is total.</summary>
-    public static readonly IComparer<TransitEvent> FoldOrder = Comparer<TransitEvent>.Create((a, b) =>
+    public FoldPosition Position => new(OccurredAt, ReceivedAt, EventId);
+
+    /// <summary>Fold order: by <see cref="Position"/>.</summary>
+    public static readonly IComparer<TransitEvent> FoldOrder = Comparer<TransitEvent>.Create((a, b) => a.Position.CompareTo(b.Position));
+}
+
+/// <summary>
+/// Where an event falls in fold order: by when it happened, then when we received it, then by id so the order is
+/// total. On its own so that what keeps only part of an event (a conveyance's latest moves) orders it the same way.
+/// </summary>
+[GenerateSerializer, Immutable]
+public readonly record struct FoldPosition(
+    [property: Id(0)] Instant OccurredAt,
+    [property: Id(1)] Instant ReceivedAt,
+    [property: Id(2)] string EventId) : IComparable<FoldPosition>
+{
+    public int CompareTo(FoldPosition other)
     {
-        var byTime = a.OccurredAt.CompareTo(b.OccurredAt);
+        var byTime = OccurredAt.CompareTo(other.OccurredAt);
         if (byTime != 0)
         {
             return byTime;
         }
 
-        var byReceipt = a.ReceivedAt.CompareTo(b.ReceivedAt);
-        return byReceipt != 0 ? byReceipt : string.CompareOrdinal(a.EventId, b.EventId);
-    });
+        var byReceipt = ReceivedAt.CompareTo(other.ReceivedAt);
+        return byReceipt != 0 ? byReceipt : string.CompareOrdinal(EventId, other.EventId);
+    }
+
+    public static bool operator <(FoldPosition left, FoldPosition right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(FoldPosition left, FoldPosition right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(FoldPosition left, FoldPosition right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(FoldPosition left, FoldPosition right) => left.CompareTo(right) >= 0;
 }
 
 /// <summary>A conveyance (train, barge, vessel, truck) by its mode and id, e.g. RAIL/X8426-20210115.</summary>

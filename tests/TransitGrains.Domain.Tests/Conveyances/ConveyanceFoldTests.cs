@@ -17,7 +17,7 @@ public class ConveyanceFoldTests
     private static readonly TransitEvent Arri = Ev.Arri(TransportMode.RAIL, Train, Moscow, "2021-01-30T11:00:00+03:00");
 
     private static ConveyanceView Train_(IEnumerable<TransitEvent> transport, IEnumerable<TransitEvent>? moves = null, IEnumerable<BookedLeg>? booked = null) =>
-        ConveyanceFold.View(TrainKey, transport, moves ?? [], booked ?? []);
+        ConveyanceFold.View(TrainKey, transport, RecordedMoves.Of(moves ?? []), booked ?? []);
 
     [Fact]
     public void Without_transport_events_it_is_PLANNED()
@@ -78,7 +78,7 @@ public class ConveyanceFoldTests
             Ev.Depa(TransportMode.BARGE, Barge, Shunde, "2020-11-30T09:12:00+08:00"),
             Ev.Arri(TransportMode.BARGE, Barge, Nansha, "2020-11-30T17:12:00+08:00"),
             Ev.Depa(TransportMode.BARGE, Barge, Nansha, "2020-12-01T06:00:00+08:00"),
-        ], [], []);
+        ], new ConveyanceMoves(), []);
         Assert.Equal(ConveyanceStatus.DEPARTED, view.Status);
         Assert.Equal(Nansha, view.LastLocation);
     }

@@ -254,7 +254,7 @@ public class ShipmentFoldTests
         var barge = Domain.Conveyances.ConveyanceFold.View(
             new ConveyanceKey(TransportMode.BARGE, Barge),
             events.Where(e => e.EventType == EventType.TRANSPORT),
-            events.Where(e => EventVocabulary.MovesContainer(e.EventCode)),
+            RecordedMoves.Of(events.Where(e => EventVocabulary.MovesContainer(e.EventCode))),
             [new Domain.Conveyances.BookedLeg(booking.ShipmentId, L(Shunde), booking.Containers)]);
         Assert.Equal([Apzu], barge.Aboard);
     }

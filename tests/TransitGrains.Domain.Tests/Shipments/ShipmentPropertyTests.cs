@@ -156,7 +156,7 @@ public class ShipmentPropertyTests
                 var conveyance = Domain.Conveyances.ConveyanceFold.View(
                     key,
                     events.Where(e => e.EventType == EventType.TRANSPORT && e.Conveyance == key),
-                    events.Where(e => EventVocabulary.MovesContainer(e.EventCode) && e.Conveyance == key),
+                    RecordedMoves.Of(events.Where(e => EventVocabulary.MovesContainer(e.EventCode) && e.Conveyance == key)),
                     booked);
                 Assert.Contains(container.ContainerNumber, conveyance.Aboard);
             }

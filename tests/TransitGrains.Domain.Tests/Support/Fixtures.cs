@@ -3,6 +3,7 @@ using System.Text;
 using NodaTime;
 using NodaTime.Text;
 using TransitGrains.Domain.Booking;
+using TransitGrains.Domain.Conveyances;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
@@ -273,4 +274,19 @@ public static class Shipment
     public static string Text(IEnumerable<TaxRefundTrigger> due) =>
         string.Join("\n", due.Select(t =>
             $"{t.MessageId} {t.Kind} {t.Reason} {t.ConveyanceId} {string.Join(",", t.Containers)} released={Data.Format(t.ReleasedAt)} departed={Data.Format(t.DepartedAt)} exited={Data.Format(t.ExitedAt)} deadline={Data.Format(t.Deadline)} issued={Data.Format(t.IssuedAt)}"));
+}
+
+/// <summary>A conveyance's moves as the conveyance records them: one report after another.</summary>
+public static class RecordedMoves
+{
+    public static ConveyanceMoves Of(IEnumerable<TransitEvent> moves)
+    {
+        var recorded = new ConveyanceMoves();
+        foreach (var move in moves)
+        {
+            recorded.Record(move);
+        }
+
+        return recorded;
+    }
 }
