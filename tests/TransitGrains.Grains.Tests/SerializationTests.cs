@@ -4,6 +4,7 @@ using Orleans.Serialization;
 using Orleans.TestingHost;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Booking;
+using TransitGrains.Domain.Conveyances;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
@@ -48,6 +49,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         ["shipment view"] = SampleView(),
         ["fan-out of events"] = new FanOut("S-1", [TransportEvent(ShenzhenNanos), EquipmentEvent(UtcNanos)]),
         ["shipment state"] = SampleState(),
+        ["conveyance state"] = SampleConveyanceState(),
     };
 
     [Theory]
@@ -146,6 +148,19 @@ public sealed class SerializationTests(ClusterFixture fixture)
         ReceivedNanos,
         ReceivedNanos.PlusNanoseconds(7),
         [new EtaChange(ReceivedNanos, RotterdamMillis, "booked"), new EtaChange(ReceivedNanos, null, "SDE-20201130-0001")]);
+
+    private static ConveyanceState SampleConveyanceState()
+    {
+        var state = new ConveyanceState
+        {
+            Transport = [TransportEvent(ShenzhenNanos)],
+            Legs = [new BookedLeg("GZ21-000123", UnLocode.Parse("CNSDE"), [ContainerNumber.Parse("CSQU3054383")])],
+            Followers = ["GZ21-000123"],
+            Unconfirmed = new() { ["GZ21-000123"] = ["SDE-20201130-0001"] },
+        };
+        state.Moves.Record(EquipmentEvent(RotterdamMillis) with { EventCode = EventCode.LOAD });
+        return state;
+    }
 
     private static ShipmentState SampleState() => new()
     {
