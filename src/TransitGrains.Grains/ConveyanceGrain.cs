@@ -11,7 +11,8 @@ public sealed class ConveyanceState
 {
     [Id(0)] public List<TransitEvent> Transport { get; set; } = [];
 
-    // Id 1 held every move in full, until only each container's latest was kept (Moves); not to be reused.
+    /// <summary>Every move in full, as rows stored before <see cref="Moves"/> hold them: folded into it at activation.</summary>
+    [Id(1)] public List<TransitEvent>? FullMoves { get; set; }
 
     [Id(2)] public List<BookedLeg> Legs { get; set; } = [];
 
@@ -47,6 +48,17 @@ public sealed class ConveyanceGrain(
         foreach (var e in state.State.Transport)
         {
             _transport.Add(e.EventId, e);
+        }
+
+        // The next write stores the folded moves only; until then each activation folds them again, to the same result.
+        if (state.State.FullMoves is { } fullMoves)
+        {
+            foreach (var move in fullMoves)
+            {
+                state.State.Moves.Record(move);
+            }
+
+            state.State.FullMoves = null;
         }
 
         foreach (var fanOut in PendingFanOut())
