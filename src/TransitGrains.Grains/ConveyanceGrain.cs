@@ -90,7 +90,7 @@ public sealed class ConveyanceGrain(
 
         if (outcomes.Contains(EventOutcome.ACCEPTED))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
 
         return new TransportIntake(outcomes, PendingFanOut());
@@ -114,7 +114,7 @@ public sealed class ConveyanceGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
 
         return PendingFanOut();
@@ -139,7 +139,7 @@ public sealed class ConveyanceGrain(
 
         if (changed)
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReload(this);
         }
     }
 
@@ -148,7 +148,7 @@ public sealed class ConveyanceGrain(
         state.State.Legs.RemoveAll(l => l.ShipmentId == leg.ShipmentId && l.From == leg.From);
         state.State.Legs.Add(leg);
         state.State.Followers.Add(leg.ShipmentId);
-        await state.WriteStateAsync();
+        await state.WriteOrReload(this);
         return state.State.Transport;
     }
 
@@ -157,7 +157,7 @@ public sealed class ConveyanceGrain(
         state.State.Legs.RemoveAll(l => l.ShipmentId == shipmentId);
         state.State.Followers.Remove(shipmentId);
         state.State.Unconfirmed.Remove(shipmentId);
-        await state.WriteStateAsync();
+        await state.WriteOrReload(this);
     }
 
     public async Task<ConveyanceView?> GetView(string? forwarder)

@@ -30,7 +30,7 @@ public sealed class EventIdGrain(
         }
 
         state.State.First = reported;
-        await state.WriteStateAsync();
+        await state.WriteOrReload(this);
         return new EventClaim(reported, IsFirst: true);
     }
 }
