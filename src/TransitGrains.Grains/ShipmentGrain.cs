@@ -46,8 +46,9 @@ public sealed class ShipmentGrain(
     private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
     private IGrainTimer? _deliveryTimer;
 
-    // Whether the deadline reminder exists, once looked up in this activation: spares a reminder-table read per write.
-    private bool? _deadlineReminderRegistered;
+    // The reminders this activation registered or looked up (null: none): unregistering or checking one it knows
+    // spares a reminder-table read. Only this activation changes its reminders, so the handles stay current.
+    private readonly Dictionary<string, IGrainReminder?> _reminders = new(StringComparer.Ordinal);
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
@@ -184,7 +185,7 @@ public sealed class ShipmentGrain(
     {
         if (state.State.Booking is null)
         {
-            await UnregisterReminder(reminderName);
+            await Unregister(reminderName);
             return;
         }
 
@@ -240,7 +241,7 @@ public sealed class ShipmentGrain(
         if (due.Count > 0)
         {
             // Registered before the write: if we crash right after it, the reminder still wakes us to deliver.
-            await this.RegisterOrUpdateReminder(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await Register(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
         await state.WriteOrReload(this);
@@ -259,22 +260,16 @@ public sealed class ShipmentGrain(
         {
             var untilDeadline = (deadline.ToInstant() - now).ToTimeSpan();
             var dueTime = untilDeadline > TimeSpan.Zero ? untilDeadline + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
-            if (_deadlineReminderRegistered != true)
+            if (await Known(DeadlineReminder) is null)
             {
-                if (await this.GetReminder(DeadlineReminder) is null)
-                {
-                    // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
-                    // period short, so a deadline that passed during a restart still revokes within a minute.
-                    await this.RegisterOrUpdateReminder(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
-                }
-
-                _deadlineReminderRegistered = true;
+                // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
+                // period short, so a deadline that passed during a restart still revokes within a minute.
+                await Register(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
             }
         }
-        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED && _deadlineReminderRegistered != false)
+        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED)
         {
-            await UnregisterReminder(DeadlineReminder);
-            _deadlineReminderRegistered = false;
+            await Unregister(DeadlineReminder);
         }
     }
 
@@ -321,15 +316,29 @@ public sealed class ShipmentGrain(
         {
             _deliveryTimer?.Dispose();
             _deliveryTimer = null;
-            await UnregisterReminder(OutboxReminder);
+            await Unregister(OutboxReminder);
         }
     }
 
-    private async Task UnregisterReminder(string name)
+    private async Task Register(string name, TimeSpan dueTime, TimeSpan period) =>
+        _reminders[name] = await this.RegisterOrUpdateReminder(name, dueTime, period);
+
+    private async Task<IGrainReminder?> Known(string name)
     {
-        if (await this.GetReminder(name) is { } reminder)
+        if (!_reminders.TryGetValue(name, out var reminder))
+        {
+            _reminders[name] = reminder = await this.GetReminder(name);
+        }
+
+        return reminder;
+    }
+
+    private async Task Unregister(string name)
+    {
+        if (await Known(name) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _reminders[name] = null;
         }
     }
 
