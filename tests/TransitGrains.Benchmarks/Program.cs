@@ -1,6 +1,8 @@
 // TransitGrains benchmarks (issue 6). scripts/benchmark.sh starts PostgreSQL and Azurite, builds, and runs:
 //   end to end:  TransitGrains.Benchmarks --silo DLL --plain DLL --postgres CONN --queue CONN --pgbin DIR [--scale 0.5] [--seconds 90]
 //   micro:       TransitGrains.Benchmarks --micro [BenchmarkDotNet arguments]
+//   memory only: TransitGrains.Benchmarks --memory-only N   (the managed heap per active shipment on an in-process silo;
+//                needs no PostgreSQL or Azurite; the end-to-end run prints the same figure with N from --memory-shipments)
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -15,6 +17,16 @@ if (args.Length > 0 && args[0] == "--micro")
         .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
         .WithOptions(ConfigOptions.DisableOptimizationsValidator);
     BenchmarkRunner.Run<DomainBenchmarks>(config, args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--memory-only")
+{
+    var defaults = new Settings("", "", "", "", "");
+    var report = new Report();
+    report.Section("TransitGrains, managed heap of active shipments (a silo inside the benchmark process)");
+    await ActivationMemory.Run(report, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : defaults.MemoryShipments,
+        defaults.BatchSize, defaults.Concurrency);
     return 0;
 }
 
