@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using NodaTime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
@@ -13,7 +12,7 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
     [Fact]
     public async Task A_silo_on_postgres_claims_ids_in_the_event_id_table()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         await using var silo = await TestSilo.StartAsync(db, "ledger");
         var ledger = silo.Services.GetRequiredService<IEventIdLedger>();
 
@@ -22,13 +21,13 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
         Assert.IsType<PostgresEventIdLedger>(ledger);
         Assert.All(claims, c => Assert.True(c.IsFirst));
         Assert.Equal(["E-1", "E-2"], claims.Select(c => c.Event.EventId));
-        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM transit_event_ids"));
+        Assert.Equal(2L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM transit_event_ids"));
     }
 
     [Fact]
     public async Task A_used_id_answers_the_first_event_whatever_the_repeat_says()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         await using var silo = await TestSilo.StartAsync(db, "ledger");
         var ledger = silo.Services.GetRequiredService<IEventIdLedger>();
         var first = Load("E-1", "MSKU0000006");
@@ -45,7 +44,7 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
     [Fact]
     public async Task Claims_survive_a_restart_of_the_silo()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         var first = Load("E-1", "MSKU0000006");
         await using (var before = await TestSilo.StartAsync(db, "ledger"))
         {
@@ -62,7 +61,7 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
     [Fact]
     public async Task Concurrent_batches_with_overlapping_ids_give_each_id_one_first_claim_and_one_event()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         await using var silo = await TestSilo.StartAsync(db, "ledger");
         var ledger = silo.Services.GetRequiredService<IEventIdLedger>();
         var random = new Random(6346);
@@ -84,13 +83,13 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
             Assert.Single(id, c => c.IsFirst);
             Assert.Single(id.Select(c => c.Event).Distinct());
         });
-        Assert.Equal(60L, await ScalarAsync<long>(db, "SELECT count(*) FROM transit_event_ids"));
+        Assert.Equal(60L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM transit_event_ids"));
     }
 
     [Fact]
     public async Task Two_services_on_one_database_keep_their_own_ids()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         await using var silo = await TestSilo.StartAsync(db, "ledger");
         var ours = silo.Services.GetRequiredService<IEventIdLedger>();
         await ours.Claim([Load("E-1", "MSKU0000006")]);
@@ -117,19 +116,4 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
         ContainerNumber.Parse(container),
         null,
         Instant.FromUtc(2020, 11, 30, 1, 13));
-
-    private async Task<string> MigratedDatabaseAsync()
-    {
-        var db = await databases.CreateAsync();
-        await new SchemaMigrator().MigrateAsync(db);
-        return db;
-    }
-
-    private static async Task<T> ScalarAsync<T>(string db, string sql)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 }

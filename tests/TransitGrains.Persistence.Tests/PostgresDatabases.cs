@@ -47,6 +47,22 @@ public sealed class PostgresDatabases : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(_server) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Creates an empty database, applies every migration and returns a connection string to it.</summary>
+    public async Task<string> CreateMigratedAsync()
+    {
+        var db = await CreateAsync();
+        await new SchemaMigrator().MigrateAsync(db);
+        return db;
+    }
+
+    public static async Task<T> ScalarAsync<T>(string db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task DisposeAsync()
     {
         if (_created.Count == 0)

@@ -13,7 +13,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
     [Fact]
     public async Task Grain_state_written_by_one_silo_is_read_back_identical_by_the_next()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         var written = new TestState
         {
             Name = "GZ21-000123",
@@ -36,13 +36,13 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         Assert.Equivalent(written, read, strict: true);
         Assert.Equal(written.UpdatedAt, read.UpdatedAt);
         Assert.Equal("via the default storage", await grain.GetDefaultStorageValueAsync());
-        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansStorage"));
+        Assert.Equal(2L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM OrleansStorage"));
     }
 
     [Fact]
     public async Task A_running_silo_is_active_in_the_membership_table_and_dead_after_stopping()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
 
         await using var silo = await TestSilo.StartAsync(db, "membership");
         var whileRunning = await MemberStatusAsync(db, "membership", silo.SiloPort);
@@ -54,13 +54,13 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         Assert.Equal([$"127.0.0.1:{silo.GatewayPort}"], gateways);
         Assert.Empty(await GatewaysAsync(db, "membership"));
         Assert.Equal(Dead, afterStop);
-        Assert.True(await ScalarAsync<int>(db, "SELECT Version FROM OrleansMembershipVersionTable WHERE DeploymentId = 'membership'") > 0);
+        Assert.True(await PostgresDatabases.ScalarAsync<int>(db, "SELECT Version FROM OrleansMembershipVersionTable WHERE DeploymentId = 'membership'") > 0);
     }
 
     [Fact]
     public async Task A_dead_silo_is_removed_from_the_membership_table_once_expired()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
         await using (var gone = await TestSilo.StartAsync(db, "cleanup"))
         {
             await gone.StopAsync();
@@ -79,7 +79,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         }));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         long members;
-        while ((members = await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = 'cleanup'")) > 1 &&
+        while ((members = await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = 'cleanup'")) > 1 &&
                DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
@@ -92,14 +92,14 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
     [Fact]
     public async Task A_reminder_survives_a_silo_restart_and_fires_on_the_next_silo()
     {
-        var db = await MigratedDatabaseAsync();
+        var db = await databases.CreateMigratedAsync();
 
         await using (var first = await TestSilo.StartAsync(db, "reminders"))
         {
             await first.Grains.GetGrain<IReminderTestGrain>("deadline-1").StartTickingAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         }
 
-        Assert.Equal(2000L, await ScalarAsync<long>(db, "SELECT Period FROM OrleansRemindersTable WHERE ReminderName = 'tick'"));
+        Assert.Equal(2000L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT Period FROM OrleansRemindersTable WHERE ReminderName = 'tick'"));
 
         await using var second = await TestSilo.StartAsync(db, "reminders");
         var grain = second.Grains.GetGrain<IReminderTestGrain>("deadline-1");
@@ -114,14 +114,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         Assert.Equal(secondSilo, lastTickSilo);
 
         await grain.StopTickingAsync();
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM OrleansRemindersTable"));
-    }
-
-    private async Task<string> MigratedDatabaseAsync()
-    {
-        var db = await databases.CreateAsync();
-        await new SchemaMigrator().MigrateAsync(db);
-        return db;
+        Assert.Equal(0L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM OrleansRemindersTable"));
     }
 
     private static async Task<int> MemberStatusAsync(string db, string clusterId, int siloPort)
@@ -141,7 +134,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         await using var connection = new NpgsqlConnection(db);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            await ScalarAsync<string>(db, "SELECT QueryText FROM OrleansQuery WHERE QueryKey = 'GatewaysQueryKey'"), connection);
+            await PostgresDatabases.ScalarAsync<string>(db, "SELECT QueryText FROM OrleansQuery WHERE QueryKey = 'GatewaysQueryKey'"), connection);
         command.Parameters.AddWithValue("DeploymentId", clusterId);
         command.Parameters.AddWithValue("Status", Active);
         await using var reader = await command.ExecuteReaderAsync();
@@ -152,13 +145,5 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         }
 
         return gateways;
-    }
-
-    private static async Task<T> ScalarAsync<T>(string db, string sql)
-    {
-        await using var connection = new NpgsqlConnection(db);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
