@@ -16,7 +16,7 @@ public sealed class RestartTests
         var database = await TestServices.CreateDatabaseAsync();
         var settings = new Dictionary<string, string> { ["ConnectionStrings:Transit"] = database };
 
-        string before;
+        var before = "";
         int siloPort;
         await using (var silo = await SiloProcess.StartAsync(settings))
         {
@@ -25,7 +25,14 @@ public sealed class RestartTests
             Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
             var events = await client.PostAsJsonAsync("/api/v1/events", Scenario.BargeDeparture("CSQU3054383"));
             Assert.Equal(HttpStatusCode.OK, events.StatusCode);
-            before = await client.GetStringAsync("/api/v1/shipments/RST-1");
+            // The departure made a refund trigger, delivered in the background and recorded by a later write: compare
+            // the shipment once that write is stored too, since a read shows only what is stored.
+            await Poll.UntilAsync(async () =>
+            {
+                before = await client.GetStringAsync("/api/v1/shipments/RST-1");
+                return JsonNode.Parse(before)!["taxRefund"]!["triggers"]!.AsArray() is { Count: > 0 } triggers
+                    && triggers.All(t => t!["deliveredAt"] is not null);
+            }, TimeSpan.FromSeconds(30), "RST-1's refund trigger recorded as delivered");
             siloPort = silo.SiloPort;
             if (kill)
             {
