@@ -23,7 +23,7 @@ public static class Network
 
     public static readonly IReadOnlyList<FeederPort> Feeders =
     [
-        new(new("CNSDE", "BJT", "Shunde Beijiao", China), "SUIGANG", Duration.FromHours(5), 3),
+        new(new("CNSUD", "BJT", "Shunde Beijiao", China), "SUIGANG", Duration.FromHours(5), 3),
         new(new("CNFOS", "LSG", "Foshan Lanshi", China), "FOSHANHANG", Duration.FromHours(6), 3),
         new(new("CNZQG", "ZQX", "Zhaoqing New Port", China), "XIJIANG", Duration.FromHours(10), 2),
         new(new("CNDGG", "MCT", "Dongguan Machong", China), "DONGGUANHANG", Duration.FromHours(4), 2),

@@ -36,7 +36,7 @@ public sealed class BookingTests(TransitApiFixture api)
 
         var legs = shipment["legs"]!.AsArray();
         Assert.Equal(2, legs.Count);
-        AssertLeg(legs[0]!, "BARGE", barge, "CNSDE", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
+        AssertLeg(legs[0]!, "BARGE", barge, "CNSUD", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
         AssertLeg(legs[1]!, "VESSEL", vessel, "CNNSA", "NLRTM", "2020-12-02T22:00:00+08:00", "2021-01-08T06:00:00+01:00");
 
         // With nothing reported, the ETA is the last leg's planned arrival, in the destination's offset.
@@ -45,7 +45,7 @@ public sealed class BookingTests(TransitApiFixture api)
 
         var refund = shipment["taxRefund"]!;
         Assert.Equal("PENDING", (string?)refund["status"]);
-        Assert.Equal("CNSDE", (string?)refund["departurePort"]);
+        Assert.Equal("CNSUD", (string?)refund["departurePort"]);
         Assert.Equal("CNNSA", (string?)refund["exitPort"]);
         Assert.Empty(refund["triggers"]!.AsArray());
         Assert.Empty(shipment["timeline"]!.AsArray());
@@ -87,7 +87,7 @@ public sealed class BookingTests(TransitApiFixture api)
         var container = Ids.Container();
         var booking = Json.Booking("x", [Ids.WithWrongCheckDigit(container)],
         [
-            Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSDE", "CNNSA"),
+            Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSUD", "CNNSA"),
             Json.Leg("VESSEL", Ids.Conveyance("VSL"), "CNHUA", "NLRTM"),
         ], tradeMode: "GENERIC");
 
@@ -117,7 +117,7 @@ public sealed class BookingTests(TransitApiFixture api)
     {
         var id = Ids.Shipment("BAD");
         var container = Ids.Container();
-        var leg = Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSDE", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
+        var leg = Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSUD", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
         var booking = what switch
         {
             "planned arrival before departure" => Json.Booking(id, [container], [leg.With(("plannedArrival", "2020-11-30T08:00:00+08:00"))]),
@@ -130,7 +130,7 @@ public sealed class BookingTests(TransitApiFixture api)
             "no legs" => Json.Booking(id, [container], []),
             "501 containers" => Json.Booking(id, [container, .. Enumerable.Range(0, 500).Select(_ => Ids.Container())], [leg]),
             "11 legs" => Json.Booking(id, [container], Enumerable.Range(0, 11).Select(i =>
-                Json.Leg("TRUCK", Ids.Conveyance("TRK"), i % 2 == 0 ? "CNSDE" : "CNNSA", i % 2 == 0 ? "CNNSA" : "CNSDE"))),
+                Json.Leg("TRUCK", Ids.Conveyance("TRK"), i % 2 == 0 ? "CNSUD" : "CNNSA", i % 2 == 0 ? "CNNSA" : "CNSUD"))),
             "shipment id of 41 characters" => Json.Booking(id.PadRight(41, 'X'), [container], [leg]),
             "declaration without a number" => WithDeclarationNumber(Json.Booking(id, [container], [leg], declaration: true), null),
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
@@ -141,7 +141,7 @@ public sealed class BookingTests(TransitApiFixture api)
         Assert.True(errors.ContainsKey(field), $"{what}: expected errors to name {field}: {errors.ToJsonString()}");
         (await api.Admin.Get($"/api/v1/shipments/{id}")).Problem(HttpStatusCode.NotFound);
         // The refused booking claimed nothing: the container can be booked at once.
-        await api.Book(Json.Booking(Ids.Shipment("BAD-OK"), [container], [Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSDE", "CNNSA")]));
+        await api.Book(Json.Booking(Ids.Shipment("BAD-OK"), [container], [Json.Leg("BARGE", Ids.Conveyance("BRG"), "CNSUD", "CNNSA")]));
     }
 
     [Fact]

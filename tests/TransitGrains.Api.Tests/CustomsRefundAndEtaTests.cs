@@ -16,7 +16,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
         await api.Report(Json.Customs("CUSH", container, Json.Shunde, "2020-11-30T07:40:00+08:00"));
         var held = (await api.Shipment(id))["customs"]!;
         Assert.Equal("HELD", (string?)held["status"]);
-        Assert.Equal("CNSDE", (string?)held["location"]);
+        Assert.Equal("CNSUD", (string?)held["location"]);
 
         await api.Report(Json.Customs("CUSR", container, Json.Shunde, "2020-11-30T08:40:00+08:00"));
         var released = (await api.Shipment(id))["customs"]!;

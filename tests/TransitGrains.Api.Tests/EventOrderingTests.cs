@@ -30,12 +30,12 @@ public sealed class EventOrderingTests(TransitApiFixture api)
             var c = shipment["containers"]![0]!;
             Assert.Equal("ON_CONVEYANCE", (string?)c["status"]);
             Assert.Equal(barge, (string?)c["conveyanceId"]);
-            Assert.Equal("CNSDE", (string?)c["location"]);
+            Assert.Equal("CNSUD", (string?)c["location"]);
             Assert.Equal("DEPARTED", (string?)shipment["legs"]![0]!["status"]);
             Assert.Equal((string?)depart["eventDateTime"], (string?)shipment["legs"]![0]!["actualDeparture"]);
             Assert.Equal("RELEASED", (string?)shipment["customs"]!["status"]);
             Assert.Equal((string?)release["eventDateTime"], (string?)shipment["customs"]!["releasedAt"]);
-            Assert.Equal("CNSDE", (string?)shipment["customs"]!["location"]);
+            Assert.Equal("CNSUD", (string?)shipment["customs"]!["location"]);
             Assert.Equal("TRIGGERED", (string?)shipment["taxRefund"]!["status"]);
             Assert.Equal(
                 [(string)release["eventId"]!, (string)load["eventId"]!, (string)depart["eventId"]!],

@@ -38,11 +38,11 @@ public sealed class OnePortWalkthroughTests(TransitApiFixture api)
         Assert.Equal("IN_TRANSIT", (string?)shipment["status"]);
         Assert.Equal("RELEASED", (string?)shipment["customs"]!["status"]);
         Assert.Equal(China(0), (string?)shipment["customs"]!["releasedAt"]);
-        AssertContainer(shipment, "AT_FACILITY", "CNSDE", null);
+        AssertContainer(shipment, "AT_FACILITY", "CNSUD", null);
         Assert.Equal("PENDING", (string?)shipment["taxRefund"]!["status"]);
 
         shipment = await Step(Json.Equipment("LOAD", container, Json.Shunde, China(1), "BARGE", barge));
-        AssertContainer(shipment, "ON_CONVEYANCE", "CNSDE", barge);
+        AssertContainer(shipment, "ON_CONVEYANCE", "CNSUD", barge);
         Assert.Equal("LOADING", (string?)shipment["legs"]![0]!["status"]);
 
         var bargeDeparture = Json.Transport("DEPA", "BARGE", barge, Json.Shunde, China(1.5));
@@ -115,7 +115,7 @@ public sealed class OnePortWalkthroughTests(TransitApiFixture api)
         var first = timeline[0]!;
         Assert.Equal("CUSTOMS", (string?)first["eventType"]);
         Assert.Equal("ACT", (string?)first["classifier"]);
-        Assert.Equal("CNSDE", (string?)first["location"]);
+        Assert.Equal("CNSUD", (string?)first["location"]);
         var lastEntry = timeline[^1]!;
         Assert.Equal("EQUIPMENT", (string?)lastEntry["eventType"]);
         Assert.Equal("VESSEL", (string?)lastEntry["modeOfTransport"]);

@@ -123,7 +123,7 @@ public sealed class ShipmentQueryAndCancelTests(TransitApiFixture api)
         var triggered = await api.Shipment(id);
         var refund = triggered["taxRefund"]!;
         Assert.Equal("TRIGGERED", (string?)refund["status"]);
-        Assert.Equal("CNSDE", (string?)refund["departurePort"]);
+        Assert.Equal("CNSUD", (string?)refund["departurePort"]);
         Assert.Equal("CNNSA", (string?)refund["exitPort"]);
         var lastDay = Times.Parse(departure).InZone(Times.China).Date.PlusDays(60);
         Assert.Equal($"{lastDay:uuuu'-'MM'-'dd}T23:59:59+08:00", (string?)refund["deadline"]);

@@ -28,7 +28,7 @@ public static class Keys
     public const string OtherForwarder = "dev-forwarder2-key";
     public const string Port = "dev-port-key";
 
-    /// <summary>Added by the fixture: a port system that may report at Shunde (CNSDE) only.</summary>
+    /// <summary>Added by the fixture: a port system that may report at Shunde (CNSUD) only.</summary>
     public const string ShundePort = "sde-port-key";
 
     public const string ForwarderCode = "FWD-DEMO";
@@ -71,7 +71,7 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
             // A high index, so that the entry is added to the Development keys rather than replacing one.
             $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
             "--Transit:ApiKeys:99:role=port",
-            "--Transit:ApiKeys:99:locations:0=CNSDE",
+            "--Transit:ApiKeys:99:locations:0=CNSUD",
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
@@ -267,7 +267,7 @@ public static class Times
 /// <summary>Request bodies with exactly the property names of api.md.</summary>
 public static class Json
 {
-    public const string Shunde = "CNSDE";
+    public const string Shunde = "CNSUD";
     public const string Nansha = "CNNSA";
     public const string Rotterdam = "NLRTM";
     public const string Dalang = "CNDLG";

@@ -12,7 +12,7 @@ public sealed class BookingTests(ClusterFixture fixture)
     [Fact]
     public async Task Booking_is_created_once_and_the_same_booking_again_answers_the_same_shipment()
     {
-        var booking = Make.Booking(Ids.Next("BK"), Ids.Containers(2), Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA"));
+        var booking = Make.Booking(Ids.Next("BK"), Ids.Containers(2), Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSUD", "CNNSA"));
         var shipment = Grains.GetGrain<IShipmentGrain>(booking.ShipmentId);
 
         var created = await shipment.Book(booking);
@@ -44,7 +44,7 @@ public sealed class BookingTests(ClusterFixture fixture)
     public async Task A_container_on_another_active_shipment_is_refused_until_that_one_is_cancelled()
     {
         var container = Ids.Container();
-        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA");
+        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSUD", "CNNSA");
         var first = Make.Booking(Ids.Next("BK"), [container], leg);
         var second = Make.Booking(Ids.Next("BK"), [Ids.Container(), container], leg);
         await Grains.BookCreated(first);
@@ -69,10 +69,10 @@ public sealed class BookingTests(ClusterFixture fixture)
     public async Task A_retry_of_a_cancelled_shipments_event_is_a_duplicate_and_does_not_reach_the_containers_next_booking()
     {
         var container = Ids.Container();
-        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA");
+        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSUD", "CNNSA");
         var first = Make.Booking(Ids.Next("BK"), [container], leg);
         await Grains.BookCreated(first);
-        var gateIn = Make.Equipment(EventCode.GTIN, container, "CNSDE", Make.ChinaTime(7, 0));
+        var gateIn = Make.Equipment(EventCode.GTIN, container, "CNSUD", Make.ChinaTime(7, 0));
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(gateIn));
         Assert.Equal(CancellationOutcome.Cancelled, (await Grains.GetGrain<IShipmentGrain>(first.ShipmentId).Cancel()).Outcome);
 
@@ -107,13 +107,13 @@ public sealed class BookingTests(ClusterFixture fixture)
         // or the events reported for `free` meanwhile would go to a shipment that does not exist.
         var taken = Ids.Container();
         var free = Ids.Container();
-        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA");
+        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSUD", "CNNSA");
         await Grains.BookCreated(Make.Booking(Ids.Next("BK"), [taken], leg));
         var refusedId = Ids.Next("BK");
         var refused = await Grains.GetGrain<IShipmentGrain>(refusedId).Book(Make.Booking(refusedId, [free, taken], leg));
         Assert.Equal(BookingOutcome.ContainerConflict, refused.Outcome);
 
-        var gateIn = Make.Equipment(EventCode.GTIN, free, "CNSDE", Make.ChinaTime(7, 0));
+        var gateIn = Make.Equipment(EventCode.GTIN, free, "CNSUD", Make.ChinaTime(7, 0));
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(gateIn));
 
         var later = Make.Booking(Ids.Next("BK"), [free], leg);

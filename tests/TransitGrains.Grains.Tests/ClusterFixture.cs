@@ -59,7 +59,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Transit:TaxRefund:Policies:0:Name"] = "Waterway test notice",
                     ["Transit:TaxRefund:Policies:0:EffectiveFrom"] = "2020-10-01",
                     ["Transit:TaxRefund:Policies:0:Modes:0"] = "BARGE",
-                    ["Transit:TaxRefund:Policies:0:DeparturePorts:0"] = "CNSDE",
+                    ["Transit:TaxRefund:Policies:0:DeparturePorts:0"] = "CNSUD",
                     ["Transit:TaxRefund:Policies:0:ExitPorts:0"] = "CNNSA",
                     ["Transit:TaxRefund:Policies:0:ExitDeadlineDays"] = "60",
                 })

@@ -13,7 +13,7 @@ public sealed class ContainerTests(ClusterFixture fixture)
     {
         var container = Ids.Container();
         var container2 = Ids.Container();
-        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSDE", "CNNSA");
+        var leg = Make.Leg(TransportMode.BARGE, Ids.Next("BARGE"), "CNSUD", "CNNSA");
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {

@@ -15,11 +15,11 @@ public sealed class EventIntakeTests(ClusterFixture fixture)
     {
         var container = Ids.Container();
         var barge = Ids.Next("BARGE");
-        var booking = Make.Booking(Ids.Next("EI"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSDE", "CNNSA"));
+        var booking = Make.Booking(Ids.Next("EI"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"));
         await Grains.BookCreated(booking);
 
-        var gateIn = Make.Equipment(EventCode.GTIN, container, "CNSDE", Make.ChinaTime(7, 0));
-        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSDE", Make.ChinaTime(9, 12));
+        var gateIn = Make.Equipment(EventCode.GTIN, container, "CNSUD", Make.ChinaTime(7, 0));
+        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 12));
         Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.DUPLICATE, EventOutcome.ACCEPTED, EventOutcome.DUPLICATE],
             await Grains.Submit(gateIn, gateIn, departure, departure));
 
@@ -39,13 +39,13 @@ public sealed class EventIntakeTests(ClusterFixture fixture)
     {
         var container = Ids.Container();
         var barge = Ids.Next("BARGE");
-        var release = Make.Customs(EventCode.CUSR, container, "CNSDE", Make.ChinaTime(8, 40));
-        var load = Make.Equipment(EventCode.LOAD, container, "CNSDE", Make.ChinaTime(8, 55), TransportMode.BARGE, barge);
-        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSDE", Make.ChinaTime(9, 12));
+        var release = Make.Customs(EventCode.CUSR, container, "CNSUD", Make.ChinaTime(8, 40));
+        var load = Make.Equipment(EventCode.LOAD, container, "CNSUD", Make.ChinaTime(8, 55), TransportMode.BARGE, barge);
+        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 12));
         Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit(release, load, departure));
         Assert.Equal([EventOutcome.DUPLICATE, EventOutcome.DUPLICATE], await Grains.Submit(release, departure));
 
-        var booking = Make.Booking(Ids.Next("EI"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSDE", "CNNSA"));
+        var booking = Make.Booking(Ids.Next("EI"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"));
         var booked = await Grains.BookCreated(booking);
 
         Assert.Equal([release.EventId, load.EventId, departure.EventId], booked.Timeline!.Select(e => e.EventId));
@@ -63,7 +63,7 @@ public sealed class EventIntakeTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData(TransportMode.BARGE, "CNSDE", "CNNSA")]
+    [InlineData(TransportMode.BARGE, "CNSUD", "CNNSA")]
     [InlineData(TransportMode.RAIL, "CNDLG", "PLMAL")]
     public async Task A_departure_reaches_every_shipment_booked_on_the_conveyance_exactly_once(TransportMode mode, string from, string to)
     {

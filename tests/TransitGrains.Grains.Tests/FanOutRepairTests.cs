@@ -13,7 +13,7 @@ public sealed class FanOutRepairTests(ClusterFixture fixture)
     {
         var barge = Ids.Next("BARGE");
         var bookings = Enumerable.Range(0, 4)
-            .Select(_ => Make.Booking(Ids.Next("REP"), Ids.Containers(1), Make.Leg(TransportMode.BARGE, barge, "CNSDE", "CNNSA")))
+            .Select(_ => Make.Booking(Ids.Next("REP"), Ids.Containers(1), Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA")))
             .ToList();
         foreach (var booking in bookings)
         {
@@ -22,7 +22,7 @@ public sealed class FanOutRepairTests(ClusterFixture fixture)
 
         // The intake's first half only: it claims the event id, the conveyance records the event and hands back the
         // fan-out, and then the intake "crashes" before any shipment has stored it.
-        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSDE", Make.ChinaTime(9, 12));
+        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 12));
         Assert.True((await Grains.GetGrain<IEventIdGrain>(departure.EventId).Claim(departure)).IsFirst);
         var intake = await Grains.GetGrain<IConveyanceGrain>($"BARGE/{barge}").RecordTransport([departure]);
         Assert.Equal([EventOutcome.ACCEPTED], intake.Outcomes);

@@ -109,7 +109,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
     }
 
     private static TransitEvent TransportEvent(OffsetDateTime at) => new(
-        "SDE-20201130-0001", EventType.TRANSPORT, EventCode.DEPA, EventClassifier.ACT, at, UnLocode.Parse("CNSDE"), "BJT",
+        "SDE-20201130-0001", EventType.TRANSPORT, EventCode.DEPA, EventClassifier.ACT, at, UnLocode.Parse("CNSUD"), "BJT",
         TransportMode.BARGE, "SUIGANG903-2011A", null, null, ReceivedNanos);
 
     private static TransitEvent EquipmentEvent(OffsetDateTime at) => new(
@@ -123,7 +123,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         [ContainerNumber.Parse("CSQU3054383")],
         Make.Declaration(),
         [
-            new PlannedLeg(TransportMode.BARGE, "SUIGANG903-2011A", UnLocode.Parse("CNSDE"), UnLocode.Parse("CNNSA"),
+            new PlannedLeg(TransportMode.BARGE, "SUIGANG903-2011A", UnLocode.Parse("CNSUD"), UnLocode.Parse("CNNSA"),
                 ShenzhenNanos, ShenzhenNanos.PlusHours(8)),
             new PlannedLeg(TransportMode.VESSEL, "COSCOPRIDE-047W", UnLocode.Parse("CNNSA"), UnLocode.Parse("NLRTM"),
                 UtcNanos, RotterdamMillis),
@@ -134,15 +134,15 @@ public sealed class SerializationTests(ClusterFixture fixture)
         Make.Forwarder,
         TradeMode.GENERAL,
         ShipmentStatus.IN_TRANSIT,
-        [new ContainerView("CSQU3054383", ContainerStatus.ON_CONVEYANCE, "CNSDE", "SUIGANG903-2011A", TransportMode.BARGE)],
+        [new ContainerView("CSQU3054383", ContainerStatus.ON_CONVEYANCE, "CNSUD", "SUIGANG903-2011A", TransportMode.BARGE)],
         0,
         [
-            new LegView(TransportMode.BARGE, "SUIGANG903-2011A", "CNSDE", "CNNSA", LegStatus.DEPARTED,
+            new LegView(TransportMode.BARGE, "SUIGANG903-2011A", "CNSUD", "CNNSA", LegStatus.DEPARTED,
                 ShenzhenNanos, null, ShenzhenNanos.PlusMinutes(12), ShenzhenNanos.PlusHours(8), NewfoundlandSeconds, null, ["OTHER"]),
         ],
         RotterdamMillis,
-        new CustomsView(CustomsStatus.RELEASED, "CNSDE", ShenzhenNanos),
-        new TaxRefundView(TaxRefundStatus.TRIGGERED, "CNSDE", "CNNSA", UtcNanos,
+        new CustomsView(CustomsStatus.RELEASED, "CNSUD", ShenzhenNanos),
+        new TaxRefundView(TaxRefundStatus.TRIGGERED, "CNSUD", "CNNSA", UtcNanos,
             [new TriggerView("GZ21-000123:REFUND_ELIGIBLE", TaxRefundTriggerKind.REFUND_ELIGIBLE, ReceivedNanos, null, null)]),
         [TimelineEntry.Of(TransportEvent(ShenzhenNanos)), TimelineEntry.Of(EquipmentEvent(UtcNanos))],
         ReceivedNanos,
@@ -154,7 +154,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         var state = new ConveyanceState
         {
             Transport = [TransportEvent(ShenzhenNanos)],
-            Legs = [new BookedLeg("GZ21-000123", UnLocode.Parse("CNSDE"), [ContainerNumber.Parse("CSQU3054383")])],
+            Legs = [new BookedLeg("GZ21-000123", UnLocode.Parse("CNSUD"), [ContainerNumber.Parse("CSQU3054383")])],
             Followers = ["GZ21-000123"],
             Unconfirmed = new() { ["GZ21-000123"] = ["SDE-20201130-0001"] },
         };
@@ -170,7 +170,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         Events = [TransportEvent(ShenzhenNanos), EquipmentEvent(RotterdamMillis)],
         Outbox = [OutboxEntry.Pending(new TaxRefundTrigger(
             TaxRefundTriggerKind.REFUND_ELIGIBLE, "GZ21-000123", "530120201000012345", "91440600MA4WXXXX1X", ["CSQU3054383"],
-            "CNSDE", "CNNSA", "SUIGANG903-2011A", ShenzhenNanos, ShenzhenNanos, null, UtcNanos, null, ReceivedNanos))
+            "CNSUD", "CNNSA", "SUIGANG903-2011A", ShenzhenNanos, ShenzhenNanos, null, UtcNanos, null, ReceivedNanos))
             .Failed(ReceivedNanos)],
         EtaHistory = [new EtaChange(ReceivedNanos, RotterdamMillis, "booked")],
     };

@@ -58,8 +58,8 @@ public sealed class ShipmentStorageTests(ClusterFixture fixture)
     {
         var barge = Ids.Next("SB");
         var container = Ids.Container();
-        var booking = Make.Booking(Ids.Next("STO"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSDE", "CNNSA"));
+        var booking = Make.Booking(Ids.Next("STO"), [container], Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"));
         await Grains.BookCreated(booking);
-        return (booking, Make.Equipment(EventCode.LOAD, container, "CNSDE", Make.ChinaTime(8, 30), TransportMode.BARGE, barge));
+        return (booking, Make.Equipment(EventCode.LOAD, container, "CNSUD", Make.ChinaTime(8, 30), TransportMode.BARGE, barge));
     }
 }

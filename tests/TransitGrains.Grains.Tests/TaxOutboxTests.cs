@@ -46,7 +46,7 @@ public sealed class TaxOutboxTests : IDisposable
         var view = await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
         Assert.Equal(TaxRefundStatus.TRIGGERED, view.TaxRefund.Status);
         Assert.Equal(Deadline, view.TaxRefund.Deadline);
-        Assert.Equal("CNSDE", view.TaxRefund.DeparturePort);
+        Assert.Equal("CNSUD", view.TaxRefund.DeparturePort);
         Assert.Equal("CNNSA", view.TaxRefund.ExitPort);
 
         var message = Assert.Single(await PublishedSettled(s.Id));
@@ -169,10 +169,10 @@ public sealed class TaxOutboxTests : IDisposable
         public string Id => Booking.ShipmentId;
 
         public TransitEvent[] Releases() =>
-            Booking.Containers.Select(c => Make.Customs(EventCode.CUSR, c, "CNSDE", Make.ChinaTime(8, 40))).ToArray();
+            Booking.Containers.Select(c => Make.Customs(EventCode.CUSR, c, "CNSUD", Make.ChinaTime(8, 40))).ToArray();
 
         public TransitEvent BargeDeparture() =>
-            Make.Transport(EventCode.DEPA, TransportMode.BARGE, Barge, "CNSDE", Make.ChinaTime(9, 12));
+            Make.Transport(EventCode.DEPA, TransportMode.BARGE, Barge, "CNSUD", Make.ChinaTime(9, 12));
     }
 
     /// <summary>Declared goods by barge from a departure port to an exit port, then on by vessel.</summary>
@@ -183,7 +183,7 @@ public sealed class TaxOutboxTests : IDisposable
         var booking = Make.Booking(
             Ids.Next("TAX"),
             Ids.Containers(containers),
-            Make.Leg(TransportMode.BARGE, barge, "CNSDE", "CNNSA"),
+            Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"),
             Make.Leg(TransportMode.VESSEL, vessel, "CNNSA", "NLRTM")) with { ExportDeclaration = Make.Declaration() };
         await Grains.BookCreated(booking);
         return new Qualifying(booking, barge, vessel);

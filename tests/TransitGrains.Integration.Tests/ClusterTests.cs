@@ -67,7 +67,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             {
                 var client = survivors[s];
                 var customs = traffic.Shipments.Select(p => (p.ShipmentId, Event: Scenario.Customs(
-                    $"CL-AFTER-{s}-{p.ShipmentId}", "CUSR", new NodaTime.LocalDateTime(2026, 11, 1, 12, 0).WithOffset(Scenario.China), "CNSDE", p.Containers[0])))
+                    $"CL-AFTER-{s}-{p.ShipmentId}", "CUSR", new NodaTime.LocalDateTime(2026, 11, 1, 12, 0).WithOffset(Scenario.China), "CNSUD", p.Containers[0])))
                     .ToList();
                 var fresh = new ShipmentPlan($"CL-AFTER-{s}", [Scenario.Container(9000 + s)], traffic.Shipments[s].Barge, traffic.Shipments[s].Vessel);
                 await Poll.UntilAsync(async () =>

@@ -64,7 +64,7 @@ public sealed class PortTraffic
         var events = new List<PortEvent>();
         foreach (var barge in bargeIds)
         {
-            events.Add(Scenario.Transport($"{prefix}-{barge}-DEPA", "DEPA", BargeDeparts(barge).WithOffset(Scenario.China), "CNSDE", "BARGE", barge));
+            events.Add(Scenario.Transport($"{prefix}-{barge}-DEPA", "DEPA", BargeDeparts(barge).WithOffset(Scenario.China), "CNSUD", "BARGE", barge));
             events.Add(Scenario.Transport($"{prefix}-{barge}-ARRI", "ARRI", BargeDeparts(barge).PlusHours(8).WithOffset(Scenario.China), "CNNSA", "BARGE", barge));
         }
 
@@ -86,9 +86,9 @@ public sealed class PortTraffic
             foreach (var c in containers)
             {
                 string Id(string code, string location) => $"{prefix}-{c}-{code}-{location}";
-                events.Add(Scenario.Equipment(Id("GTIN", "CNSDE"), "GTIN", onBarge.PlusHours(-3).WithOffset(Scenario.China), "CNSDE", c));
-                events.Add(Scenario.Customs(Id("CUSR", "CNSDE"), "CUSR", onBarge.PlusHours(-2).WithOffset(Scenario.China), "CNSDE", c));
-                events.Add(Scenario.Equipment(Id("LOAD", "CNSDE"), "LOAD", onBarge.PlusHours(-1).WithOffset(Scenario.China), "CNSDE", c, "BARGE", plan.Barge));
+                events.Add(Scenario.Equipment(Id("GTIN", "CNSUD"), "GTIN", onBarge.PlusHours(-3).WithOffset(Scenario.China), "CNSUD", c));
+                events.Add(Scenario.Customs(Id("CUSR", "CNSUD"), "CUSR", onBarge.PlusHours(-2).WithOffset(Scenario.China), "CNSUD", c));
+                events.Add(Scenario.Equipment(Id("LOAD", "CNSUD"), "LOAD", onBarge.PlusHours(-1).WithOffset(Scenario.China), "CNSUD", c, "BARGE", plan.Barge));
                 events.Add(Scenario.Equipment(Id("DISC", "CNNSA"), "DISC", onBarge.PlusHours(9).WithOffset(Scenario.China), "CNNSA", c, "BARGE", plan.Barge));
                 events.Add(Scenario.Equipment(Id("LOAD", "CNNSA"), "LOAD", onVessel.PlusHours(-2).WithOffset(Scenario.China), "CNNSA", c, "VESSEL", plan.Vessel));
                 events.Add(Scenario.Equipment(Id("DISC", "NLRTM"), "DISC", vesselArrives.PlusHours(2).WithOffset(Rotterdam), "NLRTM", c, "VESSEL", plan.Vessel));

@@ -14,7 +14,7 @@ public sealed record RefundJourney(string ShipmentId, IReadOnlyList<string> Cont
 
     private static int _serial = Random.Shared.Next(100_000, 800_000);
 
-    public static RefundJourney Departing(LocalDate day, string from = "CNSDE", int containers = 1)
+    public static RefundJourney Departing(LocalDate day, string from = "CNSUD", int containers = 1)
     {
         var n = Interlocked.Increment(ref _serial);
         var numbers = Enumerable.Range(0, containers).Select(_ => Scenario.Container(Interlocked.Increment(ref _serial) % 1_000_000)).ToList();

@@ -5,7 +5,7 @@ using TransitGrains.Domain.Identifiers;
 
 namespace TransitGrains.Integration.Tests;
 
-/// <summary>Request bodies: one-port shipments (barge Shunde CNSDE → Nansha CNNSA, then an ocean vessel), trains, port events.</summary>
+/// <summary>Request bodies: one-port shipments (barge Shunde CNSUD → Nansha CNNSA, then an ocean vessel), trains, port events.</summary>
 public static class Scenario
 {
     public const string Barge = "SUIGANG903-2611A";
@@ -28,7 +28,7 @@ public static class Scenario
         exportDeclaration = new { number = $"DECL-{shipmentId}", exporterTaxId = "91440600MA4WXXXX1X", dangerousGoods = false },
         legs = new object[]
         {
-            new { mode = "BARGE", conveyanceId = barge, from = "CNSDE", to = "CNNSA",
+            new { mode = "BARGE", conveyanceId = barge, from = "CNSUD", to = "CNNSA",
                   plannedDeparture = "2026-11-26T09:00:00+08:00", plannedArrival = "2026-11-26T17:00:00+08:00" },
             new { mode = "VESSEL", conveyanceId = vessel, from = "CNNSA", to = "NLRTM",
                   plannedDeparture = "2026-11-28T22:00:00+08:00", plannedArrival = "2026-12-30T06:00:00+01:00" },
@@ -49,9 +49,9 @@ public static class Scenario
     {
         var day = new LocalDate(2026, 11, 26);
         return Batch(
-            Customs($"{prefix}-{container}-CUSR", "CUSR", (day + new LocalTime(8, 40)).WithOffset(China), "CNSDE", container),
-            Equipment($"{prefix}-{container}-LOAD", "LOAD", (day + new LocalTime(8, 55)).WithOffset(China), "CNSDE", container, "BARGE", Barge),
-            Transport($"{prefix}-{Barge}-DEPA", "DEPA", (day + new LocalTime(9, 12)).WithOffset(China), "CNSDE", "BARGE", Barge));
+            Customs($"{prefix}-{container}-CUSR", "CUSR", (day + new LocalTime(8, 40)).WithOffset(China), "CNSUD", container),
+            Equipment($"{prefix}-{container}-LOAD", "LOAD", (day + new LocalTime(8, 55)).WithOffset(China), "CNSUD", container, "BARGE", Barge),
+            Transport($"{prefix}-{Barge}-DEPA", "DEPA", (day + new LocalTime(9, 12)).WithOffset(China), "CNSUD", "BARGE", Barge));
     }
 
     /// <summary>A valid ISO 6346 number (owner code TGL, equipment category U) for a test's own serial.</summary>

@@ -87,7 +87,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
             ["declarationNumber"] = journey.DeclarationNumber,
             ["exporterTaxId"] = RefundJourney.ExporterTaxId,
             ["containers"] = new JsonArray([.. journey.Containers.Select(c => JsonValue.Create(c))]),
-            ["departurePort"] = "CNSDE",
+            ["departurePort"] = "CNSUD",
             ["exitPort"] = "CNNSA",
             ["conveyanceId"] = journey.Barge,
             ["releasedAt"] = journey.ReleasedAt,
@@ -99,7 +99,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
 
         var triggered = await Client.RefundOfAsync(journey.ShipmentId, r => r.AllDelivered(), Limit);
         Assert.Equal("TRIGGERED", (string?)triggered["status"]);
-        Assert.Equal(("CNSDE", "CNNSA", journey.Deadline(60)), ((string?)triggered["departurePort"], (string?)triggered["exitPort"], (string?)triggered["deadline"]));
+        Assert.Equal(("CNSUD", "CNNSA", journey.Deadline(60)), ((string?)triggered["departurePort"], (string?)triggered["exitPort"], (string?)triggered["deadline"]));
         Assert.Equal([journey.MessageId("REFUND_ELIGIBLE")], triggered.Triggers().Select(t => (string?)t["messageId"]));
 
         sentAt = DateTimeOffset.UtcNow;
@@ -113,7 +113,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture, ITestOutputHe
             ["declarationNumber"] = journey.DeclarationNumber,
             ["exporterTaxId"] = RefundJourney.ExporterTaxId,
             ["containers"] = new JsonArray([.. journey.Containers.Select(c => JsonValue.Create(c))]),
-            ["departurePort"] = "CNSDE",
+            ["departurePort"] = "CNSUD",
             ["exitPort"] = "CNNSA",
             ["conveyanceId"] = journey.Vessel,
             ["releasedAt"] = journey.ReleasedAt,

@@ -109,7 +109,7 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
         EventCode.LOAD,
         EventClassifier.ACT,
         new LocalDateTime(2020, 11, 30, 9, 12).WithOffset(Offset.FromHours(8)),
-        UnLocode.Parse("CNSDE"),
+        UnLocode.Parse("CNSUD"),
         null,
         TransportMode.BARGE,
         "SG903",

@@ -19,7 +19,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
             Name = "GZ21-000123",
             Count = 42,
             Tags = ["BARGE", "VESSEL", "ünïcødé"],
-            Seen = { ["CNSDE"] = Instant.FromUtc(2020, 11, 30, 1, 12, 0), ["CNNSA"] = Instant.FromUtc(2020, 11, 30, 9, 0, 0) },
+            Seen = { ["CNSUD"] = Instant.FromUtc(2020, 11, 30, 1, 12, 0), ["CNNSA"] = Instant.FromUtc(2020, 11, 30, 9, 0, 0) },
             UpdatedAt = Instant.FromUtc(2020, 11, 30, 1, 12, 34) + Duration.FromNanoseconds(123_456_789),
             Blob = [0, 1, 2, 254, 255],
         };

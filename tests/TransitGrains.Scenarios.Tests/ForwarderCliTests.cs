@@ -32,7 +32,7 @@ public sealed class ForwarderCliTests(TransitSilo silo)
 
         var booked = await Cli("book", file);
         Assert.True(booked.Code == 0, booked.Output);
-        Assert.Contains($"booked: {id} (1 containers, CNSDE -> CNNSA -> SGSIN), status BOOKED", booked.Output);
+        Assert.Contains($"booked: {id} (1 containers, CNSUD -> CNNSA -> SGSIN), status BOOKED", booked.Output);
         Assert.Contains($"already booked: {id}", (await Cli("book", file)).Output);
 
         await silo.Report(
@@ -40,12 +40,12 @@ public sealed class ForwarderCliTests(TransitSilo silo)
             PortEvents.Transport("DEPA", "BARGE", barge, shunde, t0));
         var shown = await Cli("show", id);
         Assert.Equal(0, shown.Code);
-        Assert.Contains($"{container}  ON_CONVEYANCE  CNSDE     {barge}", shown.Output);
-        Assert.Contains($"{LocalTimes.Format(shunde.Local(t0), "CNSDE")} act", shown.Output);
-        Assert.EndsWith("CST", LocalTimes.Format(shunde.Local(t0), "CNSDE"));
+        Assert.Contains($"{container}  ON_CONVEYANCE  CNSUD     {barge}", shown.Output);
+        Assert.Contains($"{LocalTimes.Format(shunde.Local(t0), "CNSUD")} act", shown.Output);
+        Assert.EndsWith("CST", LocalTimes.Format(shunde.Local(t0), "CNSUD"));
 
         var listed = await Cli("list", "--container", container);
-        Assert.Contains($"{id}  IN_TRANSIT  CNSDE  SGSIN", listed.Output);
+        Assert.Contains($"{id}  IN_TRANSIT  CNSUD  SGSIN", listed.Output);
 
         var watching = Cli("watch", id, "--interval", "1");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -62,7 +62,7 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         var watched = await watching.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(watched.Code == 0, watched.Output);
-        Assert.Contains($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSDE) -> AT_FACILITY at CNNSA", watched.Output);
+        Assert.Contains($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSUD) -> AT_FACILITY at CNNSA", watched.Output);
         Assert.Contains("status: IN_TRANSIT -> COMPLETED", watched.Output);
         Assert.Contains($"{LocalTimes.Format(singapore.Local(arrival), "SGSIN")}  SGSIN  ARRI", watched.Output);
         Assert.EndsWith($"{id} is COMPLETED.{Environment.NewLine}", watched.Output);
@@ -79,7 +79,7 @@ public sealed class ForwarderCliTests(TransitSilo silo)
     }
 
     [Theory]
-    [InlineData("2020-11-30T01:12:00Z", "CNSDE", "2020-11-30 09:12 CST")]
+    [InlineData("2020-11-30T01:12:00Z", "CNSUD", "2020-11-30 09:12 CST")]
     [InlineData("2021-01-30T01:20:00Z", "RUMOW", "2021-01-30 04:20 MSK")]
     [InlineData("2021-01-08T12:20:00Z", "NLRTM", "2021-01-08 13:20 CET")]
     [InlineData("2021-07-08T12:20:00Z", "NLRTM", "2021-07-08 14:20 CEST")]

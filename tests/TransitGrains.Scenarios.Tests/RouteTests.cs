@@ -9,7 +9,7 @@ public sealed class RouteTests(TransitSilo silo)
 {
     private static readonly DateTimeZone China = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
     private static readonly Place Dalang = Network.Dalang, Manzhouli = Network.Manzhouli, Moscow = Network.Moscow, Nansha = Network.Nansha;
-    private static readonly Place Shunde = Network.Feeders.Single(f => f.Place.Code == "CNSDE").Place;
+    private static readonly Place Shunde = Network.Feeders.Single(f => f.Place.Code == "CNSUD").Place;
     private static readonly Place Almaty = new("KZALA", "ALM", "Almaty-1", DateTimeZoneProviders.Tzdb["Asia/Almaty"]);
     private static readonly Place Khorgos = new("CNKHG", "KHG", "Khorgos (gauge change)", China);
     private static readonly Place HoChiMinh = Network.Destinations.Single(d => d.Place.Code == "VNSGN").Place;

@@ -56,7 +56,7 @@ public sealed class SimulatorTests(TransitSilo silo)
         var viaNansha = plan.Bookings.Where(b => b.Legs[0].Mode == "BARGE").ToList();
         Assert.Equal(DayOptions.NanshaContainersPerDay, viaNansha.Sum(b => b.Containers.Count));
         Assert.All(viaNansha, b => Assert.Equal(["CNNSA", "CNNSA"], new[] { b.Legs[0].To, b.Legs[1].From }));
-        Assert.Equal(["CNDGG", "CNFOS", "CNJMN", "CNSDE", "CNZQG"], viaNansha.Select(b => b.Legs[0].From).Distinct().Order());
+        Assert.Equal(["CNDGG", "CNFOS", "CNJMN", "CNSUD", "CNZQG"], viaNansha.Select(b => b.Legs[0].From).Distinct().Order());
 
         var trains = plan.Bookings.Where(b => b.Legs[0].Mode == "RAIL").GroupBy(b => b.Legs[0].ConveyanceId).ToList();
         Assert.Equal(DayOptions.TrainsPerDay, trains.Count);

@@ -17,7 +17,7 @@ internal static class SampleTriggers
         "530120201000012345",
         "91440600MA4WXXXX1X",
         ["CSQU3054383", "APZU4812090"],
-        "CNSDE",
+        "CNSUD",
         "CNNSA",
         "SUIGANG903-2011A",
         ReleasedAt: At(11, 30, 8, 40),

@@ -64,7 +64,7 @@ public class TaxRefundTriggerJsonTests
     [Theory]
     [InlineData("null")]
     [InlineData("""{ "messageId": "X:REFUND_ELIGIBLE", "kind": "REFUND_ELIGIBLE" }""")]
-    [InlineData("""{ "messageId": "X", "kind": "K", "shipmentId": "X", "declarationNumber": "D", "exporterTaxId": "E", "containers": [], "departurePort": "CNSDE", "exitPort": "CNNSA", "conveyanceId": "C", "releasedAt": null, "departedAt": null, "exitedAt": null, "deadline": null, "reason": null, "issuedAt": "2020-11-30T09:12:00" }""")]
+    [InlineData("""{ "messageId": "X", "kind": "K", "shipmentId": "X", "declarationNumber": "D", "exporterTaxId": "E", "containers": [], "departurePort": "CNSUD", "exitPort": "CNNSA", "conveyanceId": "C", "releasedAt": null, "departedAt": null, "exitedAt": null, "deadline": null, "reason": null, "issuedAt": "2020-11-30T09:12:00" }""")]
     public void Rejects_text_that_is_not_a_complete_trigger(string json)
     {
         // The last case lacks an offset: a time without one is ambiguous and refused.

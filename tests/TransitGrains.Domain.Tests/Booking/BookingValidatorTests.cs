@@ -9,7 +9,7 @@ namespace TransitGrains.Domain.Tests.Booking;
 public class BookingValidatorTests
 {
     private static readonly LegRequest BargeLeg = new(
-        "BARGE", "SUIGANG903-2011A", "CNSDE", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
+        "BARGE", "SUIGANG903-2011A", "CNSUD", "CNNSA", "2020-11-30T09:00:00+08:00", "2020-11-30T17:00:00+08:00");
 
     private static readonly LegRequest VesselLeg = new(
         "VESSEL", "COSCOPRIDE-047W", "CNNSA", "NLRTM", "2020-12-02T22:00:00+08:00", "2021-01-08T06:00:00+01:00");
@@ -154,7 +154,7 @@ public class BookingValidatorTests
     [Fact]
     public void Legs_must_connect()
     {
-        var errors = Errors(Request with { Legs = [BargeLeg, VesselLeg with { From = "CNSDE" }] });
+        var errors = Errors(Request with { Legs = [BargeLeg, VesselLeg with { From = "CNSUD" }] });
         Assert.Equal(["legs[1].from"], errors.Keys.ToArray());
         Assert.Contains("CNNSA", errors["legs[1].from"][0]);
     }

@@ -11,19 +11,19 @@ public class EventValidatorTests
 
     /// <summary>The LOAD of api.md: valid as it stands.</summary>
     private static readonly EventSubmission Load = new(
-        "SDE-20201130-0001", "EQUIPMENT", "LOAD", "ACT", "2020-11-30T08:55:00+08:00", "CNSDE", "BJT",
+        "SDE-20201130-0001", "EQUIPMENT", "LOAD", "ACT", "2020-11-30T08:55:00+08:00", "CNSUD", "BJT",
         "BARGE", "SUIGANG903-2011A", "CSQU3054383", null);
 
     private static readonly EventSubmission Depa = new(
-        "SDE-20201130-0002", "TRANSPORT", "DEPA", "ACT", "2020-11-30T09:12:00+08:00", "CNSDE", null,
+        "SDE-20201130-0002", "TRANSPORT", "DEPA", "ACT", "2020-11-30T09:12:00+08:00", "CNSUD", null,
         "BARGE", "SUIGANG903-2011A", null, null);
 
     private static readonly EventSubmission Cusr = new(
-        "SDE-20201130-0000", "CUSTOMS", "CUSR", "ACT", "2020-11-30T08:40:00+08:00", "CNSDE", null,
+        "SDE-20201130-0000", "CUSTOMS", "CUSR", "ACT", "2020-11-30T08:40:00+08:00", "CNSUD", null,
         null, null, "CSQU3054383", "530120201000012345");
 
     private static readonly EventSubmission Gtin = new(
-        "SDE-20201130-0003", "EQUIPMENT", "GTIN", null, "2020-11-30T07:10:00+08:00", "CNSDE", "BJT",
+        "SDE-20201130-0003", "EQUIPMENT", "GTIN", null, "2020-11-30T07:10:00+08:00", "CNSUD", "BJT",
         null, null, "CSQU3054383", null);
 
     private static IReadOnlyDictionary<string, string[]> Errors(EventSubmission submission)
@@ -58,7 +58,7 @@ public class EventValidatorTests
         Assert.Equal(EventClassifier.ACT, e.Classifier);
         Assert.Equal(Data.T("2020-11-30T08:55:00+08:00"), e.EventDateTime);
         Assert.Equal(Offset.FromHours(8), e.EventDateTime.Offset); // the reported offset is kept
-        Assert.Equal("CNSDE", e.Location.Value);
+        Assert.Equal("CNSUD", e.Location.Value);
         Assert.Equal("BJT", e.Facility);
         Assert.Equal(TransportMode.BARGE, e.ModeOfTransport);
         Assert.Equal("SUIGANG903-2011A", e.ConveyanceId);

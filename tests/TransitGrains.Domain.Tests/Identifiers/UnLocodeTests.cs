@@ -9,7 +9,7 @@ public class UnLocodeTests
     [InlineData("CNNSA", "CN")]
     [InlineData("RUMOW", "RU")]
     [InlineData("NLRTM", "NL")]
-    [InlineData("CNSDE", "CN")]
+    [InlineData("CNSUD", "CN")]
     [InlineData("DEHA2", "DE")] // 2-9 allowed in the last three
     [InlineData("US9ZZ", "US")]
     public void Well_formed_codes_parse(string text, string country)

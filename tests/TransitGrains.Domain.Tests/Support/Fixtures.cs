@@ -20,7 +20,7 @@ public static class Data
     public const string Zepu = "ZEPU0037255";
 
     // Places.
-    public const string Shunde = "CNSDE";   // Shunde Beijiao, a departure port
+    public const string Shunde = "CNSUD";   // Shunde Beijiao, a departure port
     public const string Nansha = "CNNSA";   // Guangzhou Nansha, the hub / exit port
     public const string Rotterdam = "NLRTM";
     public const string Dalang = "CNDLG";   // Dalang freight yard, Guangzhou
@@ -200,7 +200,7 @@ public static class Policies
         new LocalDate(2020, 10, 1),
         null,
         new HashSet<TransportMode> { TransportMode.BARGE },
-        new HashSet<UnLocode> { Data.L("CNSDE"), Data.L("CNFOS"), Data.L("CNZQG"), Data.L("CNDGG") },
+        new HashSet<UnLocode> { Data.L("CNSUD"), Data.L("CNFOS"), Data.L("CNZQG"), Data.L("CNDGG") },
         new HashSet<UnLocode> { Data.L(Data.Nansha) },
         60);
 
