@@ -1,6 +1,7 @@
 using NodaTime;
 using Orleans;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.TaxRefund;
 
 namespace TransitGrains.Domain.Shipments;
@@ -84,8 +85,9 @@ public sealed record TimelineEntry(
     [property: Id(10)] string? DeclarationNumber,
     [property: Id(11)] Instant ReceivedAt)
 {
+    /// <summary>The event as recorded, its time shown in the zone of its location.</summary>
     public static TimelineEntry Of(TransitEvent e) => new(
-        e.EventId, e.EventType, e.EventCode, e.Classifier, e.EventDateTime, e.Location.Value, e.Facility,
+        e.EventId, e.EventType, e.EventCode, e.Classifier, e.EventDateTime.AtPlace(e.Location), e.Location.Value, e.Facility,
         e.ModeOfTransport, e.ConveyanceId, e.ContainerNumber?.Value, e.DeclarationNumber, e.ReceivedAt);
 }
 
