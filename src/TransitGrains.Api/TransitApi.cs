@@ -76,7 +76,14 @@ public static class TransitApi
           that leg on it; the leg lists it in transhippedTo and the container shows the new conveyanceId.
         - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's.
         - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
-        - Instants the service itself stamps (receivedAt, issuedAt, deliveredAt, bookedAt) are in UTC ("Z"); partner times
-          keep the offset they were sent with.
+        - Times in their place's zone: every time that belongs to a location (event times, legs' planned, estimated and
+          actual departures at 'from' and arrivals at 'to', the ETA and etaHistory at the last leg's 'to', customs releasedAt,
+          conveyance calls and lastEventDateTime, and the refund trigger's releasedAt, departedAt and exitedAt) is the instant
+          reported, shown in that location's IANA tzdb zone at that instant (summer time included), whatever offset the
+          reporter used. The zone comes from the service's UN/LOCODE table: the location's own entry, else its country's
+          where the country keeps one clock. A location the table cannot place keeps the offset it was reported with.
+          An etaHistory entry that changed only the offset, not the instant, is not shown.
+        - The refund deadline is in China time (Asia/Shanghai). Instants the service itself stamps (receivedAt, issuedAt,
+          deliveredAt, bookedAt, changedAt) are in UTC ("Z").
         """;
 }
