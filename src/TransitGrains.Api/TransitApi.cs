@@ -63,6 +63,12 @@ public static class TransitApi
         Multimodal transit tracking: China-Europe rail, Pearl River one-port barges into Nansha, ocean vessels.
         Authenticate with the X-Api-Key header. Where the v1 contract is silent, this service does the following:
         - A port key reporting at a location outside its own: that event is REJECTED (the rest of the batch is processed).
+        - Who may report what: a port key without eventTypes reports TRANSPORT and EQUIPMENT, a customs key CUSTOMS only (at its
+          locations, all when it lists none), an admin key every type; an event of another type is REJECTED, its error
+          naming the types the key may report. A customs key may not read conveyances (GET is for admin, forwarder, port).
+        - reportedBy on a timeline entry is the name of the key whose report was recorded: for a duplicate, the first report's.
+          A key's name defaults to the first 8 hexadecimal characters of its SHA-256. Events recorded before reporters were
+          kept have reportedBy null.
         - Duplicate eventIds inside one batch: the first is processed, the others are DUPLICATE.
         - Shipment status IN_TRANSIT starts with the first ACT event; EST and PLN events only move expected and planned times.
         - ETA: the last leg's actual arrival, else its latest EST (most recently received), else its planned arrival shifted by
