@@ -51,7 +51,8 @@ public sealed record TimelineEntry(
     string Location,
     string? ModeOfTransport,
     string? ConveyanceId,
-    string? ContainerNumber);
+    string? ContainerNumber,
+    string? ReportedBy);
 
 public sealed record ShipmentList(IReadOnlyList<Shipment> Items);
 

@@ -35,7 +35,7 @@ public static class ShipmentPrinter
         }
     }
 
-    public static readonly string[] TimelineHeader = ["TIME", "WHERE", "EVENT", "CONVEYANCE", "CONTAINER"];
+    public static readonly string[] TimelineHeader = ["TIME", "WHERE", "EVENT", "CONVEYANCE", "CONTAINER", "REPORTED BY"];
 
     public static string[] TimelineRow(TimelineEntry e) =>
     [
@@ -44,6 +44,7 @@ public static class ShipmentPrinter
         e.Classifier == "ACT" ? e.EventCode : $"{e.EventCode} {e.Classifier}",
         e.ConveyanceId is null ? "-" : $"{e.ModeOfTransport} {e.ConveyanceId}",
         e.ContainerNumber ?? "-",
+        e.ReportedBy ?? "-", // none for events recorded before the service kept reporters
     ];
 
     /// <summary>What a forwarder watches, by name; <c>watch</c> prints the ones whose value changed.</summary>

@@ -44,6 +44,10 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         Assert.Contains($"{container}  ON_CONVEYANCE  CNSUD     {barge}", shown.Output);
         Assert.Contains($"{LocalTimes.Format(shunde.Local(t0))} act", shown.Output);
         Assert.EndsWith("+08:00", LocalTimes.Format(shunde.Local(t0)));
+        // Every timeline row names its reporter: here the admin key, by its default name (the start of its SHA-256).
+        Assert.Contains("REPORTED BY", shown.Output);
+        var reporter = TransitGrains.Api.ApiKeyRegistry.Hash(TransitSilo.AdminKey)[..8];
+        Assert.Equal(2, shown.Output.Split('\n').Count(line => line.TrimEnd().EndsWith($"  {reporter}", StringComparison.Ordinal)));
 
         var listed = await Cli("list", "--container", container);
         Assert.Contains($"{id}  IN_TRANSIT  CNSUD  SGSIN", listed.Output);
