@@ -1,3 +1,5 @@
+using TransitGrains.Domain.Identifiers;
+
 namespace TransitGrains.Domain.Shipments;
 
 /// <summary>The shipment's customs status: the most restrictive of its containers' latest customs events.</summary>
@@ -23,7 +25,7 @@ public static class CustomsRule
         if (containers.All(c => c.Customs == CustomsStatus.RELEASED))
         {
             var lastRelease = containers.Select(c => c.LastCustomsEvent!).MaxBy(e => e.OccurredAt)!;
-            return new CustomsView(CustomsStatus.RELEASED, lastRelease.Location.Value, lastRelease.EventDateTime);
+            return new CustomsView(CustomsStatus.RELEASED, lastRelease.Location.Value, lastRelease.EventDateTime.AtPlace(lastRelease.Location));
         }
 
         return new CustomsView(CustomsStatus.DECLARED, null, null);

@@ -21,7 +21,8 @@ public sealed record RefundAssessment(
 /// declared, non-dangerous goods are released at a listed departure port and the qualifying leg's conveyance
 /// has left it; then EXIT_CONFIRMED when every container leaves the exit port aboard the onward vessel, or
 /// REFUND_REVOKED for whatever happened first of: the deadline passing, cancellation, the declaration being
-/// revoked, the goods leaving the exit port some other way. Issued triggers are final.
+/// revoked, the goods leaving the exit port some other way. Issued triggers are final. A trigger's release, departure
+/// and exit times are shown in the zone of their port; its deadline is in China time.
 /// </summary>
 public static class RefundWorkflow
 {
@@ -148,8 +149,8 @@ public static class RefundWorkflow
             leg.Plan.From.Value,
             leg.Plan.To.Value,
             leg.Plan.ConveyanceId,
-            ReleasedAt: releases.MaxBy(r => r.OccurredAt)!.EventDateTime,
-            DepartedAt: departure.EventDateTime,
+            ReleasedAt: releases.MaxBy(r => r.OccurredAt)!.EventDateTime.AtPlace(leg.Plan.From),
+            DepartedAt: departure.EventDateTime.AtPlace(leg.Plan.From),
             ExitedAt: null,
             Deadline: RefundPolicyBook.ExitDeadline(policy, departure.OccurredAt),
             Reason: null,
@@ -211,7 +212,7 @@ public static class RefundWorkflow
             {
                 Kind = TaxRefundTriggerKind.EXIT_CONFIRMED,
                 ConveyanceId = vessel!.Value.ConveyanceId,
-                ExitedAt = exit.EventDateTime,
+                ExitedAt = exit.EventDateTime.AtPlace(exitPort),
                 IssuedAt = now,
             };
         }

@@ -211,7 +211,25 @@ public class RefundWorkflowTests
         var trigger = Assert.Single(refund.Due);
         Assert.Equal(T(deadline), trigger.Deadline);
         Assert.Equal(T(deadline), refund.Deadline);
-        Assert.Equal(T(departure), trigger.DepartedAt);
+        Assert.Equal(T(departure).ToInstant(), trigger.DepartedAt!.Value.ToInstant());
+        Assert.Equal(Offset.FromHours(8), trigger.DepartedAt.Value.Offset); // whatever the offset reported, in Shunde's time
+    }
+
+    [Fact]
+    public void A_triggers_times_reported_in_UTC_are_in_the_time_of_their_ports()
+    {
+        var journey = new OnePortJourney([Csqu], bargeDeparture: "2020-11-30T01:12:00Z", vesselDeparture: "2020-12-02T14:30:00Z");
+        var events = journey.Through(Step.VesselDeparts).Select(e => e.EventCode == EventCode.CUSR
+            ? Ev.Customs(EventCode.CUSR, Csqu, Shunde, "2020-11-30T00:40:00Z")
+            : e);
+
+        var due = Shipment.Refund(OneContainer, events, AfterVesselDeparture).Due;
+
+        Assert.Equal([TaxRefundTriggerKind.REFUND_ELIGIBLE, TaxRefundTriggerKind.EXIT_CONFIRMED], due.Select(t => t.Kind));
+        Assert.All(due, t => Assert.Equal(
+            (T("2020-11-30T08:40:00+08:00"), T("2020-11-30T09:12:00+08:00"), T("2021-01-29T23:59:59+08:00")),
+            (t.ReleasedAt, t.DepartedAt, t.Deadline)));
+        Assert.Equal(T("2020-12-02T22:30:00+08:00"), due[1].ExitedAt);
     }
 
     [Fact]
