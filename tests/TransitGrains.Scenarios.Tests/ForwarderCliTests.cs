@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using NodaTime;
 using TransitGrains.ForwarderCli;
@@ -10,13 +12,14 @@ namespace TransitGrains.Scenarios.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class ForwarderCliTests(TransitSilo silo)
 {
-    private async Task<(int Code, string Output)> Cli(params string[] args)
+    private Task<(int Code, string Output)> Cli(params string[] args) => Cli(new WatchedOutput(), args);
+
+    private async Task<(int Code, string Output)> Cli(WatchedOutput output, params string[] args)
     {
-        var output = new StringWriter();
         var code = await ForwarderCommands.Build()
             .Parse([.. args, "--url", silo.BaseAddress.ToString(), "--api-key", TransitSilo.ForwarderKey])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        return (code, output.ToString());
+        return (code, output.Text);
     }
 
     [Fact]
@@ -47,22 +50,23 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         var listed = await Cli("list", "--container", container);
         Assert.Contains($"{id}  IN_TRANSIT  CNSUD  SGSIN", listed.Output);
 
-        var watching = Cli("watch", id, "--interval", "1");
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Each report waits until watch has shown the state before it, so that watch sees every step.
+        var watchOutput = new WatchedOutput();
+        var watching = Cli(watchOutput, "watch", id, "--interval", "1");
+        await watchOutput.WaitForAsync($"{id}  IN_TRANSIT");
         await silo.Report(
             PortEvents.Transport("ARRI", "BARGE", barge, nansha, t0 + Duration.FromHours(5)),
             PortEvents.Equipment(id, "DISC", container, nansha, t0 + Duration.FromHours(6), "BARGE", barge));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await watchOutput.WaitForAsync($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSUD) -> AT_FACILITY at CNNSA");
         var arrival = t0 + Duration.FromDays(2);
         await silo.Report(
             PortEvents.Equipment(id, "LOAD", container, nansha, t0 + Duration.FromHours(20), "VESSEL", vessel),
             PortEvents.Transport("DEPA", "VESSEL", vessel, nansha, t0 + Duration.FromHours(30)),
             PortEvents.Transport("ARRI", "VESSEL", vessel, singapore, arrival),
             PortEvents.Equipment(id, "DISC", container, singapore, arrival + Duration.FromHours(2), "VESSEL", vessel));
-        var watched = await watching.WaitAsync(TimeSpan.FromSeconds(60));
+        var watched = await watching.WaitAsync(WatchedOutput.Ceiling);
 
         Assert.True(watched.Code == 0, watched.Output);
-        Assert.Contains($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSUD) -> AT_FACILITY at CNNSA", watched.Output);
         Assert.Contains("status: IN_TRANSIT -> COMPLETED", watched.Output);
         Assert.Contains($"{LocalTimes.Format(singapore.Local(arrival), "SGSIN")}  SGSIN  ARRI", watched.Output);
         Assert.EndsWith($"{id} is COMPLETED.{Environment.NewLine}", watched.Output);
@@ -87,11 +91,68 @@ public sealed class ForwarderCliTests(TransitSilo silo)
     [InlineData("2021-01-10T03:00:00Z", "MNULN", "2021-01-10 11:00 +08")]
     [InlineData("2021-01-10T03:00:00Z", "BYMSQ", "2021-01-10 06:00 +03")]
     [InlineData("2021-01-10T03:00:00Z", "PLMSW", "2021-01-10 04:00 CET")]
-    [InlineData("2021-01-10T03:00:00Z", "USLAX", "2021-01-10 03:00 +00:00")]
     public void Times_are_shown_in_the_time_zone_of_their_place(string utc, string locode, string shown)
     {
         var time = NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(utc).Value;
 
         Assert.Equal(shown, LocalTimes.Format(time, locode));
+    }
+
+    [Theory]
+    [InlineData("2021-01-09T19:00:00-08:00", "USLAX", "2021-01-09 19:00 -08:00")]
+    [InlineData("2021-01-10T03:00:00Z", "USLAX", "2021-01-10 03:00 +00:00")]
+    public void A_place_of_unknown_zone_shows_the_time_with_the_offset_it_was_sent_with(string sent, string locode, string shown)
+    {
+        var time = NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(sent).Value;
+
+        Assert.Equal(shown, LocalTimes.Format(time, locode));
+    }
+
+    /// <summary>What a command printed so far, readable while it still runs (watch writes from its own loop).</summary>
+    private sealed class WatchedOutput : TextWriter
+    {
+        public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
+
+        private readonly StringBuilder _text = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public override void Write(char value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+        }
+
+        /// <summary>Polls until the output holds <paramref name="expected"/>; at the ceiling fails with what was printed.</summary>
+        public async Task WaitForAsync(string expected)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Text.Contains(expected, StringComparison.Ordinal))
+            {
+                Assert.True(clock.Elapsed < Ceiling, $"not printed within {Ceiling}: {expected}\nprinted:\n{Text}");
+                await Task.Delay(100);
+            }
+        }
     }
 }
