@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using NodaTime;
 using TransitGrains.ForwarderCli;
@@ -10,13 +12,14 @@ namespace TransitGrains.Scenarios.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class ForwarderCliTests(TransitSilo silo)
 {
-    private async Task<(int Code, string Output)> Cli(params string[] args)
+    private Task<(int Code, string Output)> Cli(params string[] args) => Cli(new WatchedOutput(), args);
+
+    private async Task<(int Code, string Output)> Cli(WatchedOutput output, params string[] args)
     {
-        var output = new StringWriter();
         var code = await ForwarderCommands.Build()
             .Parse([.. args, "--url", silo.BaseAddress.ToString(), "--api-key", TransitSilo.ForwarderKey])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        return (code, output.ToString());
+        return (code, output.Text);
     }
 
     [Fact]
@@ -52,22 +55,23 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         var listed = await Cli("list", "--container", container);
         Assert.Contains($"{id}  IN_TRANSIT  CNSUD  SGSIN", listed.Output);
 
-        var watching = Cli("watch", id, "--interval", "1");
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Each report waits until watch has shown the state before it, so that watch sees every step.
+        var watchOutput = new WatchedOutput();
+        var watching = Cli(watchOutput, "watch", id, "--interval", "1");
+        await watchOutput.WaitForAsync($"{id}  IN_TRANSIT");
         await silo.Report(
             PortEvents.Transport("ARRI", "BARGE", barge, nansha, t0 + Duration.FromHours(5)),
             PortEvents.Equipment(id, "DISC", container, nansha, t0 + Duration.FromHours(6), "BARGE", barge));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await watchOutput.WaitForAsync($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSUD) -> AT_FACILITY at CNNSA");
         var arrival = t0 + Duration.FromDays(2);
         await silo.Report(
             PortEvents.Equipment(id, "LOAD", container, nansha, t0 + Duration.FromHours(20), "VESSEL", vessel),
             PortEvents.Transport("DEPA", "VESSEL", vessel, nansha, t0 + Duration.FromHours(30)),
             PortEvents.Transport("ARRI", "VESSEL", vessel, singapore, arrival),
             PortEvents.Equipment(id, "DISC", container, singapore, arrival + Duration.FromHours(2), "VESSEL", vessel));
-        var watched = await watching.WaitAsync(TimeSpan.FromSeconds(60));
+        var watched = await watching.WaitAsync(WatchedOutput.Ceiling);
 
         Assert.True(watched.Code == 0, watched.Output);
-        Assert.Contains($"container {container}: ON_CONVEYANCE on {barge} (last seen CNSUD) -> AT_FACILITY at CNNSA", watched.Output);
         Assert.Contains("status: IN_TRANSIT -> COMPLETED", watched.Output);
         Assert.Contains($"{LocalTimes.Format(singapore.Local(arrival))}  SGSIN  ARRI", watched.Output);
         Assert.EndsWith($"{id} is COMPLETED.{Environment.NewLine}", watched.Output);
@@ -93,5 +97,53 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         var time = NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(answered).Value;
 
         Assert.Equal(shown, LocalTimes.Format(time));
+    }
+
+    /// <summary>What a command printed so far, readable while it still runs (watch writes from its own loop).</summary>
+    private sealed class WatchedOutput : TextWriter
+    {
+        public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
+
+        private readonly StringBuilder _text = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public override void Write(char value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+        }
+
+        /// <summary>Polls until the output holds <paramref name="expected"/>; at the ceiling fails with what was printed.</summary>
+        public async Task WaitForAsync(string expected)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Text.Contains(expected, StringComparison.Ordinal))
+            {
+                Assert.True(clock.Elapsed < Ceiling, $"not printed within {Ceiling}: {expected}\nprinted:\n{Text}");
+                await Task.Delay(100);
+            }
+        }
     }
 }

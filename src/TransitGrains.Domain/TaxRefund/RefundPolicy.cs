@@ -45,4 +45,11 @@ public sealed class RefundPolicyBook(IReadOnlyList<RefundPolicy> policies)
         var lastDay = departure.InZone(ChinaZone).Date.PlusDays(policy.ExitDeadlineDays);
         return lastDay.At(new LocalTime(23, 59, 59)).InZoneStrictly(ChinaZone).ToOffsetDateTime();
     }
+
+    /// <summary>
+    /// The first instant too late for a deadline: 00:00:00 China time of the next day. The deadline is written to
+    /// the second, 23:59:59, but means the whole local day, so 23:59:59.5 is still in time.
+    /// </summary>
+    public static Instant DeadlinePassesAt(OffsetDateTime deadline) =>
+        deadline.LocalDateTime.Date.PlusDays(1).AtStartOfDayInZone(ChinaZone).ToInstant();
 }

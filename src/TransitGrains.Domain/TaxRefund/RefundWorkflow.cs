@@ -166,7 +166,7 @@ public static class RefundWorkflow
         var vessel = onward is { Mode: TransportMode.VESSEL } && onward.From == exitPort ? onward.Conveyance : (ConveyanceKey?)null;
         var barge = progress.Legs[legIndex].Plan.Conveyance;
         var departed = eligible.DepartedAt!.Value.ToInstant();
-        var deadline = eligible.Deadline!.Value.ToInstant();
+        var tooLate = RefundPolicyBook.DeadlinePassesAt(eligible.Deadline!.Value);
         var actual = progress.History.Where(e => e.IsActual).ToList();
         var containers = progress.Booking.Containers;
 
@@ -200,13 +200,13 @@ public static class RefundWorkflow
             causes.Add((leftOtherwise.OccurredAt, RefundRevocationReason.NOT_EXPORTED));
         }
 
-        if (now > deadline || (exit is not null && exit.OccurredAt > deadline))
+        if (now >= tooLate || (exit is not null && exit.OccurredAt >= tooLate))
         {
-            causes.Add((deadline, RefundRevocationReason.DEADLINE_PASSED));
+            causes.Add((tooLate, RefundRevocationReason.DEADLINE_PASSED));
         }
 
         var first = causes.Count == 0 ? ((Instant, RefundRevocationReason)?)null : causes.MinBy(c => c.At);
-        if (exit is not null && (first is null || exit.OccurredAt <= first.Value.Item1))
+        if (exit is not null && exit.OccurredAt < tooLate && (first is null || exit.OccurredAt <= first.Value.Item1))
         {
             return eligible with
             {

@@ -204,6 +204,9 @@ public class RefundWorkflowTests
     [InlineData("2020-11-30T00:00:00+08:00", "2021-01-29T23:59:59+08:00")]
     [InlineData("2020-11-30T08:30:00+01:00", "2021-01-29T23:59:59+08:00")] // 15:30 in China
     [InlineData("2020-12-31T17:00:00+08:00", "2021-03-01T23:59:59+08:00")] // across February
+    [InlineData("2020-11-30T23:59:59.5+08:00", "2021-01-29T23:59:59+08:00")] // the last half second of 30 Nov
+    [InlineData("2020-12-01T00:00:00+08:00", "2021-01-30T23:59:59+08:00")]   // the first instant of 1 Dec
+    [InlineData("2020-11-30T15:59:59.999999999Z", "2021-01-29T23:59:59+08:00")]
     public void The_deadline_is_the_end_of_the_China_local_day_60_days_after_the_departures_local_date(string departure, string deadline)
     {
         var journey = new OnePortJourney([Csqu], bargeDeparture: departure);
@@ -384,9 +387,12 @@ public class RefundWorkflowTests
     public void Past_the_deadline_without_exit_the_refund_is_revoked()
     {
         var events = Journey.Through(Step.DischargeAtNansha);
-        var atDeadline = AfterEligible(events, Deadline.ToInstant());
-        Assert.Equal(TaxRefundStatus.TRIGGERED, atDeadline.Status);
-        Assert.Empty(atDeadline.Due);
+        // The deadline is the whole of its last local day: it passes at 00:00:00 China time the day after.
+        foreach (var inTime in new[] { Deadline.ToInstant(), Deadline.ToInstant() + Duration.FromMilliseconds(500), I("2021-01-29T15:59:59.999999999Z") })
+        {
+            var open = AfterEligible(events, inTime);
+            Assert.True(open.Status == TaxRefundStatus.TRIGGERED && open.Due.Count == 0, $"at {Format(inTime)}: {open.Status}");
+        }
 
         var trigger = AssertRevoked(AfterEligible(events, Deadline.ToInstant() + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
         Assert.Equal(Barge, trigger.ConveyanceId);
@@ -394,19 +400,47 @@ public class RefundWorkflowTests
         Assert.Equal(Deadline.ToInstant() + Duration.FromSeconds(1), trigger.IssuedAt);
     }
 
-    [Fact]
-    public void A_vessel_departing_after_the_deadline_is_revoked_not_confirmed()
+    [Theory]
+    [InlineData("2021-01-30T00:00:00+08:00")] // midnight after the deadline: the next day has begun
+    [InlineData("2021-01-29T16:00:00Z")]      // the same instant, reported in UTC
+    [InlineData("2021-01-30T00:00:01+08:00")]
+    public void A_vessel_departing_from_midnight_after_the_deadline_on_is_revoked_not_confirmed(string vesselDeparture)
     {
-        var late = new OnePortJourney([Csqu], vesselDeparture: "2021-01-30T00:00:01+08:00");
+        var late = new OnePortJourney([Csqu], vesselDeparture: vesselDeparture);
         AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00")), RefundRevocationReason.DEADLINE_PASSED);
     }
 
-    [Fact]
-    public void A_vessel_departing_on_the_last_second_confirms()
+    [Theory]
+    [InlineData("2021-01-29T23:59:59+08:00")]
+    [InlineData("2021-01-29T23:59:59.5+08:00")] // within the deadline's second: the day has not ended
+    [InlineData("2021-01-29T23:59:59.999999999+08:00")]
+    [InlineData("2021-01-29T15:59:59.5Z")]
+    public void A_vessel_departing_in_the_last_second_of_the_deadlines_day_confirms(string vesselDeparture)
     {
-        var justInTime = new OnePortJourney([Csqu], vesselDeparture: "2021-01-29T23:59:59+08:00");
+        var justInTime = new OnePortJourney([Csqu], vesselDeparture: vesselDeparture);
         var refund = AfterEligible(justInTime.Through(Step.VesselDeparts), I("2021-02-05T10:00:00+08:00"));
-        Assert.Equal(TaxRefundTriggerKind.EXIT_CONFIRMED, refund.Due.Single().Kind);
+        var confirmed = Assert.Single(refund.Due);
+        Assert.Equal(TaxRefundTriggerKind.EXIT_CONFIRMED, confirmed.Kind);
+        Assert.Equal(T(vesselDeparture).ToInstant(), confirmed.ExitedAt?.ToInstant());
+    }
+
+    [Fact]
+    public void An_exit_is_in_time_exactly_when_its_China_local_date_is_not_after_the_deadlines()
+    {
+        // Around the midnight that ends the deadline, to the nanosecond, reported in any offset; the oracle compares
+        // calendar dates in China, not instants.
+        var midnight = I("2021-01-30T00:00:00+08:00");
+        var gen = Gen.Select(Gen.Long[-3_000_000_000L, 3_000_000_000L], Gen.Int[-12, 14]);
+        gen.Sample((nanoseconds, offsetHours) =>
+        {
+            var exit = (midnight + Duration.FromNanoseconds(nanoseconds)).WithOffset(Offset.FromHours(offsetHours));
+            var journey = new OnePortJourney([Csqu], vesselDeparture: Format(exit));
+            var refund = AfterEligible(journey.Through(Step.VesselDeparts), I("2021-02-05T10:00:00+08:00"));
+
+            var inTime = exit.ToInstant().InZone(RefundPolicyBook.ChinaZone).Date <= Deadline.Date;
+            var expected = inTime ? TaxRefundTriggerKind.EXIT_CONFIRMED : TaxRefundTriggerKind.REFUND_REVOKED;
+            Assert.True(Assert.Single(refund.Due).Kind == expected, $"exit at {Format(exit)}: {refund.Due.Single().Kind}");
+        }, iter: 500);
     }
 
     [Fact]
