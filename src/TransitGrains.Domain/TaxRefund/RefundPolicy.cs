@@ -7,6 +7,7 @@ namespace TransitGrains.Domain.TaxRefund;
 /// <summary>
 /// One departure-port tax-refund notice as data (e.g. CaiShui [2020] No. 48): which modes, from which
 /// departure ports to which exit ports, between which dates, and how long the goods have to leave the country.
+/// <see cref="Source"/> tells an auditor where the entry comes from (the notice, and where its port list was taken from).
 /// </summary>
 public sealed record RefundPolicy(
     string Name,
@@ -15,7 +16,8 @@ public sealed record RefundPolicy(
     IReadOnlySet<TransportMode> Modes,
     IReadOnlySet<UnLocode> DeparturePorts,
     IReadOnlySet<UnLocode> ExitPorts,
-    int ExitDeadlineDays)
+    int ExitDeadlineDays,
+    string? Source = null)
 {
     public bool InForceOn(LocalDate date) => date >= EffectiveFrom && (EffectiveTo is not { } to || date <= to);
 

@@ -1,12 +1,14 @@
-using NodaTime;
 using NodaTime.Text;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
-using TransitGrains.Domain.TaxRefund;
 
-namespace TransitGrains.Grains;
+namespace TransitGrains.Domain.TaxRefund;
 
-/// <summary><c>Transit:TaxRefund</c>: the refund notices as data, so a new notice is a configuration change.</summary>
+/// <summary>
+/// <c>Transit:TaxRefund</c>: the refund notices as data, so a new notice is a configuration change. Bound from
+/// configuration by the host; turned into the policy book here, so that what the silo reads and what a test reads
+/// from the same file cannot differ.
+/// </summary>
 public sealed class TaxRefundOptions
 {
     public const string Section = "Transit:TaxRefund";
@@ -26,6 +28,9 @@ public sealed class RefundPolicyOptions
     public List<string> ExitPorts { get; init; } = [];
     public int ExitDeadlineDays { get; set; }
 
+    /// <summary>Free text for auditors: the notice's title, number and date, and where its port list comes from.</summary>
+    public string? Source { get; set; }
+
     public RefundPolicy ToPolicy()
     {
         try
@@ -37,7 +42,8 @@ public sealed class RefundPolicyOptions
                 Modes.Select(Enum.Parse<TransportMode>).ToHashSet(),
                 DeparturePorts.Select(UnLocode.Parse).ToHashSet(),
                 ExitPorts.Select(UnLocode.Parse).ToHashSet(),
-                ExitDeadlineDays > 0 ? ExitDeadlineDays : throw new FormatException("exitDeadlineDays must be positive"));
+                ExitDeadlineDays > 0 ? ExitDeadlineDays : throw new FormatException("exitDeadlineDays must be positive"),
+                string.IsNullOrWhiteSpace(Source) ? null : Source.Trim());
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or UnparsableValueException)
         {
