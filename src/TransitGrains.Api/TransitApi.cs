@@ -74,7 +74,9 @@ public static class TransitApi
           out is AT_FACILITY at that location.
         - Rail transhipment at a gauge break: a container loaded mid-leg onto another conveyance of the leg's mode continues
           that leg on it; the leg lists it in transhippedTo and the container shows the new conveyanceId.
-        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's.
+        - The departure-port refund applies to the leg of a mode its notice lists: a BARGE leg under a waterway notice, a RAIL
+          leg (rail customs transfer) under a rail notice; the rules for the barge apply to that train.
+        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's (or train's).
         - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
         - Instants the service itself stamps (receivedAt, issuedAt, deliveredAt, bookedAt) are in UTC ("Z"); partner times
           keep the offset they were sent with.

@@ -29,7 +29,7 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             ["ConnectionStrings:Transit"] = await TestServices.CreateDatabaseAsync(),
             ["ConnectionStrings:TaxQueue"] = azurite.ConnectionString,
             ["Transit:TaxRefund:QueueName"] = queue,
-            // Both shipped notices cover Shunde -> Nansha; the newest in force decides, so shorten both.
+            // Shunde -> Nansha falls under the first shipped notice (the second is the rail notice); shorten both all the same.
             ["Transit:TaxRefund:Policies:0:exitDeadlineDays"] = $"{ExitDeadlineDays}",
             ["Transit:TaxRefund:Policies:1:exitDeadlineDays"] = $"{ExitDeadlineDays}",
         };
