@@ -32,6 +32,8 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             // Shunde -> Nansha falls under the first shipped notice (the second is the rail notice); shorten both all the same.
             ["Transit:TaxRefund:Policies:0:exitDeadlineDays"] = $"{ExitDeadlineDays}",
             ["Transit:TaxRefund:Policies:1:exitDeadlineDays"] = $"{ExitDeadlineDays}",
+            // No grace for a late exit report: the deadline itself revokes.
+            ["Transit:TaxRefund:ExitReportGrace"] = "00:00:00",
         };
         var mailbox = new TaxQueueMailbox(azurite.ConnectionString, queue);
         var twoDaysAgo = RefundJourney.ChinaToday(SystemClock.Instance.GetCurrentInstant()).PlusDays(-2);
@@ -54,7 +56,7 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             // Nothing more is sent: the reminder alone revokes.
             var revoked = await mailbox.WaitForAsync(running.MessageId("REFUND_REVOKED"), Limit);
             Assert.Equal(("DEADLINE_PASSED", running.Deadline(ExitDeadlineDays)), (revoked["reason"], revoked["deadline"]));
-            Assert.True(Instant.FromDateTimeOffset(DateTimeOffset.Parse(revoked["issuedAt"]!, System.Globalization.CultureInfo.InvariantCulture)) > DeadlineOf(running));
+            Assert.True(IssuedAt(revoked) > DeadlineOf(running));
 
             // The next day's barge, with the silo's clock just before its deadline; its trigger cannot leave.
             killed = RefundJourney.Departing(twoDaysAgo.PlusDays(1));
@@ -94,6 +96,9 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
         await mailbox.ReadAsync();
         Assert.Empty(mailbox.ConflictingDuplicates());
     }
+
+    private static Instant IssuedAt(ReceivedTrigger trigger) =>
+        Instant.FromDateTimeOffset(DateTimeOffset.Parse(trigger["issuedAt"]!, System.Globalization.CultureInfo.InvariantCulture));
 
     private static Instant DeadlineOf(RefundJourney journey) =>
         Instant.FromDateTimeOffset(DateTimeOffset.Parse(journey.Deadline(ExitDeadlineDays), System.Globalization.CultureInfo.InvariantCulture));

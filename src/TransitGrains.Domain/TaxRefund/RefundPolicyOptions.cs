@@ -1,3 +1,4 @@
+using NodaTime;
 using NodaTime.Text;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
@@ -15,7 +16,21 @@ public sealed class TaxRefundOptions
 
     public List<RefundPolicyOptions> Policies { get; init; } = [];
 
-    public RefundPolicyBook ToPolicyBook() => new(Policies.Select(p => p.ToPolicy()).ToList());
+    /// <summary>
+    /// <c>ExitReportGrace</c>, in the .NET TimeSpan form <c>[d.]hh:mm[:ss]</c> ("3.00:00:00" is three days, "00:00:00"
+    /// none); default three days.
+    /// </summary>
+    public TimeSpan? ExitReportGrace { get; set; }
+
+    public RefundPolicyBook ToPolicyBook()
+    {
+        if (ExitReportGrace < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{Section}:ExitReportGrace must not be negative (it is {ExitReportGrace}).");
+        }
+
+        return new(Policies.Select(p => p.ToPolicy()).ToList(), ExitReportGrace is { } grace ? Duration.FromTimeSpan(grace) : null);
+    }
 }
 
 public sealed class RefundPolicyOptions

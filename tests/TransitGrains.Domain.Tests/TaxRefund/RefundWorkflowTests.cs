@@ -16,6 +16,9 @@ public class RefundWorkflowTests
     private static readonly Instant AfterVesselDeparture = I("2020-12-03T10:00:00+08:00");
     private static readonly OffsetDateTime Deadline = T("2021-01-29T23:59:59+08:00");
 
+    /// <summary>The deadline plus the default grace for a late exit report (REFUND_ELIGIBLE was issued long before).</summary>
+    private static readonly Instant AfterGrace = Deadline.ToInstant() + RefundPolicyBook.DefaultExitReportGrace;
+
     private static readonly ShipmentBooking OneContainer = Bookings.OnePort(Csqu);
     private static readonly ShipmentBooking TwoContainers = Bookings.OnePort(Csqu, Apzu);
     private static readonly OnePortJourney Journey = OnePortJourney.Of(Csqu);
@@ -118,10 +121,11 @@ public class RefundWorkflowTests
         var booking = Bookings.Make("GZ21-000126", Bookings.Declaration,
             [Bookings.BargeLeg(departure: "2020-09-30T09:00:00+08:00", arrival: "2020-09-30T17:00:00+08:00"), Bookings.VesselLeg()], Csqu);
         var release = Ev.Customs(EventCode.CUSR, Csqu, Shunde, "2020-09-30T08:40:00+08:00");
-        AssertNotApplicable(Shipment.Refund(booking, [release], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
+        var load = Ev.Load(Csqu, TransportMode.BARGE, Barge, Shunde, "2020-09-30T08:55:00+08:00");
+        AssertNotApplicable(Shipment.Refund(booking, [release, load], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
 
         var departure = Ev.Depa(TransportMode.BARGE, Barge, Shunde, "2020-09-30T16:30:00Z");
-        var refund = Shipment.Refund(booking, [release, departure], I("2020-10-01T10:00:00+08:00"));
+        var refund = Shipment.Refund(booking, [release, load, departure], I("2020-10-01T10:00:00+08:00"));
         Assert.Equal(TaxRefundStatus.TRIGGERED, refund.Status);
         Assert.Equal(T("2020-11-30T23:59:59+08:00"), refund.Deadline); // 1 Oct + 60 days
     }
@@ -240,7 +244,7 @@ public class RefundWorkflowTests
         var open = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), AfterBargeDeparture + Duration.FromHours(2)).Refund;
         Assert.Equal((TaxRefundStatus.TRIGGERED, Shunde, Nansha, Deadline), (open.Status, open.DeparturePort?.Value, open.ExitPort?.Value, open.Deadline));
 
-        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), Deadline.ToInstant() + Duration.FromSeconds(1)).Refund;
+        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), AfterGrace + Duration.FromSeconds(1)).Refund;
         AssertRevoked(late, RefundRevocationReason.DEADLINE_PASSED);
     }
 
@@ -363,24 +367,28 @@ public class RefundWorkflowTests
     // ---- REFUND_REVOKED ----
 
     [Fact]
-    public void Past_the_deadline_without_exit_the_refund_is_revoked()
+    public void Past_the_deadline_and_the_grace_without_exit_the_refund_is_revoked()
     {
         var events = Journey.Through(Step.DischargeAtNansha);
-        var atDeadline = AfterEligible(events, Deadline.ToInstant());
-        Assert.Equal(TaxRefundStatus.TRIGGERED, atDeadline.Status);
-        Assert.Empty(atDeadline.Due);
+        var inGrace = AfterEligible(events, AfterGrace);
+        Assert.Equal(TaxRefundStatus.TRIGGERED, inGrace.Status);
+        Assert.Empty(inGrace.Due);
+        Assert.Equal(AfterGrace, inGrace.RevocationDue);
 
-        var trigger = AssertRevoked(AfterEligible(events, Deadline.ToInstant() + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
+        var trigger = AssertRevoked(AfterEligible(events, AfterGrace + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
         Assert.Equal(Barge, trigger.ConveyanceId);
         Assert.Equal(Deadline, trigger.Deadline);
-        Assert.Equal(Deadline.ToInstant() + Duration.FromSeconds(1), trigger.IssuedAt);
+        Assert.Equal(AfterGrace + Duration.FromSeconds(1), trigger.IssuedAt);
     }
 
     [Fact]
-    public void A_vessel_departing_after_the_deadline_is_revoked_not_confirmed()
+    public void A_vessel_departing_after_the_deadline_does_not_confirm_and_revokes_once_the_grace_is_over()
     {
         var late = new OnePortJourney([Csqu], vesselDeparture: "2021-01-30T00:00:01+08:00");
-        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00")), RefundRevocationReason.DEADLINE_PASSED);
+        var waiting = AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00"));
+        Assert.Equal(TaxRefundStatus.TRIGGERED, waiting.Status);
+        Assert.Empty(waiting.Due);
+        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), AfterGrace + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
     }
 
     [Fact]

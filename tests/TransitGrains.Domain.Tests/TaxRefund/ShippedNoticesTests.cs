@@ -72,6 +72,10 @@ public class ShippedNoticesTests
     }
 
     [Fact]
+    public void A_late_exit_report_is_waited_for_three_days() =>
+        Assert.Equal(Duration.FromDays(3), Shipped.ExitReportGrace);
+
+    [Fact]
     public void No_notice_names_Dalang_and_every_port_is_a_known_location()
     {
         var ports = Shipped.Policies.SelectMany(p => p.DeparturePorts.Concat(p.ExitPorts)).ToList();
