@@ -80,7 +80,13 @@ public static class TransitApi
           out is AT_FACILITY at that location.
         - Rail transhipment at a gauge break: a container loaded mid-leg onto another conveyance of the leg's mode continues
           that leg on it; the leg lists it in transhippedTo and the container shows the new conveyanceId.
-        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's.
+        - The departure-port refund applies to the leg of a mode its notice lists: a BARGE leg under a waterway notice, a RAIL
+          leg (rail customs transfer) under a rail notice; the rules for the barge apply to that train.
+        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's (or train's).
+        - Every container aboard at the DEPA means a reported LOAD: a container only counted aboard because the conveyance
+          left (no LOAD) does not make REFUND_ELIGIBLE due. A CUSH/CUSI after the departure does not take back the release.
+        - Late exit reports (Transit:TaxRefund:ExitReportGrace, default 3 days): the exit counts as reported when the last of
+          its events (the vessel's DEPA, each container's LOAD) was received.
         - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
         - Times in their place's zone: every time that belongs to a location (event times, legs' planned, estimated and
           actual departures at 'from' and arrivals at 'to', the ETA and etaHistory at the last leg's 'to', customs releasedAt,

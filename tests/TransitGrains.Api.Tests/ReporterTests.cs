@@ -122,11 +122,16 @@ public sealed class ReporterTests(TransitApiFixture api)
         var (id, container, barge) = await api.BookOnePort("REFKEY");
         var released = Times.HoursAgo(5);
 
-        // The terminal's key reports the release along with the departure: the release is refused, no refund is due.
+        // The terminal's key reports the release along with the loading and departure: the release is refused, no
+        // refund is due.
         var results = await api.Submit(
-            [Json.Customs("CUSR", container, Json.Shunde, released), Json.Transport("DEPA", "BARGE", barge, Json.Shunde, Times.HoursAgo(3))],
+            [
+                Json.Customs("CUSR", container, Json.Shunde, released),
+                Json.Equipment("LOAD", container, Json.Shunde, Times.HoursAgo(4), "BARGE", barge),
+                Json.Transport("DEPA", "BARGE", barge, Json.Shunde, Times.HoursAgo(3)),
+            ],
             Keys.ShundePort);
-        Assert.Equal(("REJECTED", "ACCEPTED"), (Status(results[0]), Status(results[1])));
+        Assert.Equal(("REJECTED", "ACCEPTED", "ACCEPTED"), (Status(results[0]), Status(results[1]), Status(results[2])));
         var pending = await api.Shipment(id);
         Assert.Equal("PENDING", (string?)pending["taxRefund"]!["status"]);
         Assert.Empty(pending["taxRefund"]!["triggers"]!.AsArray());

@@ -144,14 +144,15 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// Customs release at Shunde and the barge's departure from it, a few hours ago by the real clock (so the
+    /// Customs release at Shunde, loading on the barge and its departure, a few hours ago by the real clock (so the
     /// 60-day exit deadline lies ahead): what makes a declared one-port shipment's refund due. Answers the DEPA time.
     /// </summary>
-    public async Task<string> ReleaseAndDepartBarge(string container, string barge)
+    public async Task<string> ReleaseLoadAndDepartBarge(string container, string barge)
     {
         var departure = Times.HoursAgo(3);
         await Report(
             Json.Customs("CUSR", container, Json.Shunde, Times.HoursAgo(5)),
+            Json.Equipment("LOAD", container, Json.Shunde, Times.HoursAgo(4), "BARGE", barge),
             Json.Transport("DEPA", "BARGE", barge, Json.Shunde, departure));
         return departure;
     }

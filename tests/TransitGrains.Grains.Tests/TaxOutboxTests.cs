@@ -40,6 +40,8 @@ public sealed class TaxOutboxTests : IDisposable
 
         Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit(s.Releases()));
         Assert.Equal(TaxRefundStatus.PENDING, (await Grains.View(s.Id)).TaxRefund.Status);
+        Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit(s.Loads()));
+        Assert.Equal(TaxRefundStatus.PENDING, (await Grains.View(s.Id)).TaxRefund.Status);
 
         var departure = s.BargeDeparture();
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(departure));
@@ -75,7 +77,7 @@ public sealed class TaxOutboxTests : IDisposable
     {
         RecordingPublisher.Failing = true;
         var s = await BookQualifying(containers: 1);
-        Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit([.. s.Releases(), s.BargeDeparture()]));
+        Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]));
 
         var messageId = $"{s.Id}:REFUND_ELIGIBLE";
         await Poll.Until(() => Task.FromResult(RecordingPublisher.Refused.GetValueOrDefault(messageId)), n => n > 0);
@@ -98,14 +100,14 @@ public sealed class TaxOutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task Past_the_deadline_without_exit_the_next_evaluation_revokes_with_DEADLINE_PASSED()
+    public async Task Past_the_deadline_and_the_grace_without_exit_the_next_evaluation_revokes_with_DEADLINE_PASSED()
     {
         var s = await BookQualifying(containers: 1);
-        await Grains.Submit([.. s.Releases(), s.BargeDeparture()]);
+        await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
         // In-memory reminders fire on real time, so a new event makes the shipment look at the moved clock instead.
-        ClusterFixture.Clock.Reset(Deadline.ToInstant() + Duration.FromSeconds(1));
+        ClusterFixture.Clock.Reset(Deadline.ToInstant() + RefundPolicyBook.DefaultExitReportGrace + Duration.FromSeconds(1));
         var arrival = Make.Transport(EventCode.ARRI, TransportMode.BARGE, s.Barge, "CNNSA", Make.ChinaTime(17, 0));
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(arrival));
 
@@ -124,7 +126,7 @@ public sealed class TaxOutboxTests : IDisposable
     public async Task Cancelling_a_triggered_shipment_revokes_with_CANCELLED()
     {
         var s = await BookQualifying(containers: 1);
-        await Grains.Submit([.. s.Releases(), s.BargeDeparture()]);
+        await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
         ClusterFixture.Clock.Advance(Duration.FromDays(2));
@@ -140,7 +142,7 @@ public sealed class TaxOutboxTests : IDisposable
     public async Task Every_container_loaded_on_the_vessel_and_its_departure_from_the_exit_port_confirm_the_exit()
     {
         var s = await BookQualifying(containers: 2);
-        await Grains.Submit([.. s.Releases(), s.BargeDeparture()]);
+        await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
         var (first, second) = (s.Booking.Containers[0], s.Booking.Containers[1]);
@@ -176,6 +178,9 @@ public sealed class TaxOutboxTests : IDisposable
 
         public TransitEvent[] Releases() =>
             Booking.Containers.Select(c => Make.Customs(EventCode.CUSR, c, "CNSUD", Make.ChinaTime(8, 40))).ToArray();
+
+        public TransitEvent[] Loads() =>
+            Booking.Containers.Select(c => Make.Equipment(EventCode.LOAD, c, "CNSUD", Make.ChinaTime(8, 55), TransportMode.BARGE, Barge)).ToArray();
 
         public TransitEvent BargeDeparture() =>
             Make.Transport(EventCode.DEPA, TransportMode.BARGE, Barge, "CNSUD", Make.ChinaTime(9, 12));

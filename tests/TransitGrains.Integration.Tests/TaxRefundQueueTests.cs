@@ -33,6 +33,8 @@ public sealed class RefundSiloFixture : IAsyncLifetime
             ["Transit:TaxRefund:Policies:2:departurePorts:0"] = ShortDeadlinePort,
             ["Transit:TaxRefund:Policies:2:exitPorts:0"] = RefundJourney.ExitPort,
             ["Transit:TaxRefund:Policies:2:exitDeadlineDays"] = "1",
+            // No grace for a late exit report, so that a deadline passed is seen within the test.
+            ["Transit:TaxRefund:ExitReportGrace"] = "00:00:00",
         };
         Silo = await SiloProcess.StartAsync(settings);
         Client = Silo.Client();
@@ -188,9 +190,10 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_barge_departure_reported_after_its_exit_deadline_sends_REFUND_ELIGIBLE_and_DEADLINE_PASSED_at_once()
+    public async Task A_barge_departure_reported_after_its_exit_deadline_sends_REFUND_ELIGIBLE_then_without_a_grace_DEADLINE_PASSED()
     {
-        // Two days ago under a one-day notice: the deadline was the end of yesterday, China time.
+        // Two days ago under a one-day notice: the deadline was the end of yesterday, China time. With no grace the
+        // refund is revoked as soon as REFUND_ELIGIBLE has been issued (the reminder is due a second later).
         var journey = RefundJourney.Departing(Day, from: RefundSiloFixture.ShortDeadlinePort);
         await Client.BookAsync(journey.Booking());
         await Client.ReportAsync(journey.ReleaseLoadAndDepart());

@@ -16,6 +16,10 @@ public class RefundWorkflowTests
     private static readonly Instant AfterVesselDeparture = I("2020-12-03T10:00:00+08:00");
     private static readonly OffsetDateTime Deadline = T("2021-01-29T23:59:59+08:00");
 
+    /// <summary>The deadline plus the default grace for a late exit report (REFUND_ELIGIBLE was issued long before).</summary>
+    /// <summary>From this instant on, with no exit reported, the refund is revoked: the deadline's day over, plus the grace.</summary>
+    private static readonly Instant GraceEnds = RefundPolicyBook.DeadlinePassesAt(Deadline) + RefundPolicyBook.DefaultExitReportGrace;
+
     private static readonly ShipmentBooking OneContainer = Bookings.OnePort(Csqu);
     private static readonly ShipmentBooking TwoContainers = Bookings.OnePort(Csqu, Apzu);
     private static readonly OnePortJourney Journey = OnePortJourney.Of(Csqu);
@@ -118,10 +122,11 @@ public class RefundWorkflowTests
         var booking = Bookings.Make("GZ21-000126", Bookings.Declaration,
             [Bookings.BargeLeg(departure: "2020-09-30T09:00:00+08:00", arrival: "2020-09-30T17:00:00+08:00"), Bookings.VesselLeg()], Csqu);
         var release = Ev.Customs(EventCode.CUSR, Csqu, Shunde, "2020-09-30T08:40:00+08:00");
-        AssertNotApplicable(Shipment.Refund(booking, [release], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
+        var load = Ev.Load(Csqu, TransportMode.BARGE, Barge, Shunde, "2020-09-30T08:55:00+08:00");
+        AssertNotApplicable(Shipment.Refund(booking, [release, load], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
 
         var departure = Ev.Depa(TransportMode.BARGE, Barge, Shunde, "2020-09-30T16:30:00Z");
-        var refund = Shipment.Refund(booking, [release, departure], I("2020-10-01T10:00:00+08:00"));
+        var refund = Shipment.Refund(booking, [release, load, departure], I("2020-10-01T10:00:00+08:00"));
         Assert.Equal(TaxRefundStatus.TRIGGERED, refund.Status);
         Assert.Equal(T("2020-11-30T23:59:59+08:00"), refund.Deadline); // 1 Oct + 60 days
     }
@@ -261,7 +266,7 @@ public class RefundWorkflowTests
         var open = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), AfterBargeDeparture + Duration.FromHours(2)).Refund;
         Assert.Equal((TaxRefundStatus.TRIGGERED, Shunde, Nansha, Deadline), (open.Status, open.DeparturePort?.Value, open.ExitPort?.Value, open.Deadline));
 
-        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), Deadline.ToInstant() + Duration.FromSeconds(1)).Refund;
+        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), GraceEnds).Refund;
         AssertRevoked(late, RefundRevocationReason.DEADLINE_PASSED);
     }
 
@@ -384,30 +389,35 @@ public class RefundWorkflowTests
     // ---- REFUND_REVOKED ----
 
     [Fact]
-    public void Past_the_deadline_without_exit_the_refund_is_revoked()
+    public void Past_the_deadline_and_the_grace_without_exit_the_refund_is_revoked()
     {
         var events = Journey.Through(Step.DischargeAtNansha);
-        // The deadline is the whole of its last local day: it passes at 00:00:00 China time the day after.
-        foreach (var inTime in new[] { Deadline.ToInstant(), Deadline.ToInstant() + Duration.FromMilliseconds(500), I("2021-01-29T15:59:59.999999999Z") })
+        // The deadline is the whole of its last local day: it passes at 00:00:00 China time the day after, and the
+        // grace runs from then.
+        foreach (var inTime in new[] { Deadline.ToInstant(), Deadline.ToInstant() + Duration.FromMilliseconds(500), GraceEnds - Duration.Epsilon })
         {
             var open = AfterEligible(events, inTime);
             Assert.True(open.Status == TaxRefundStatus.TRIGGERED && open.Due.Count == 0, $"at {Format(inTime)}: {open.Status}");
+            Assert.Equal(GraceEnds, open.RevocationDue);
         }
 
-        var trigger = AssertRevoked(AfterEligible(events, Deadline.ToInstant() + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
+        var trigger = AssertRevoked(AfterEligible(events, GraceEnds), RefundRevocationReason.DEADLINE_PASSED);
         Assert.Equal(Barge, trigger.ConveyanceId);
         Assert.Equal(Deadline, trigger.Deadline);
-        Assert.Equal(Deadline.ToInstant() + Duration.FromSeconds(1), trigger.IssuedAt);
+        Assert.Equal(GraceEnds, trigger.IssuedAt);
     }
 
     [Theory]
     [InlineData("2021-01-30T00:00:00+08:00")] // midnight after the deadline: the next day has begun
     [InlineData("2021-01-29T16:00:00Z")]      // the same instant, reported in UTC
     [InlineData("2021-01-30T00:00:01+08:00")]
-    public void A_vessel_departing_from_midnight_after_the_deadline_on_is_revoked_not_confirmed(string vesselDeparture)
+    public void A_vessel_departing_from_midnight_after_the_deadline_on_does_not_confirm_and_revokes_once_the_grace_is_over(string vesselDeparture)
     {
         var late = new OnePortJourney([Csqu], vesselDeparture: vesselDeparture);
-        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00")), RefundRevocationReason.DEADLINE_PASSED);
+        var waiting = AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00"));
+        Assert.Equal(TaxRefundStatus.TRIGGERED, waiting.Status);
+        Assert.Empty(waiting.Due);
+        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), GraceEnds), RefundRevocationReason.DEADLINE_PASSED);
     }
 
     [Theory]
