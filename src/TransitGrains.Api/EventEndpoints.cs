@@ -26,13 +26,15 @@ public static class EventEndpoints
 
     public static void MapEvents(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/api/v1/events", Submit).RequireApiKey(ApiRole.Port, ApiRole.Admin)
+        api.MapPost("/api/v1/events", Submit).RequireApiKey(ApiRole.Port, ApiRole.Customs, ApiRole.Admin)
             .WithTags("Events")
             .WithSummary("Report a batch of 1-1000 events")
             .WithDescription(
                 "Each event is answered ACCEPTED, DUPLICATE (its eventId was seen before, whatever else it says) or REJECTED "
                 + "(with the reason; nothing changed). ACCEPTED and DUPLICATE events are durably stored before the answer. "
-                + "A port key reporting at a location outside its own gets that event REJECTED, not the whole batch.")
+                + "An event of a type the key may not report (a port key: TRANSPORT and EQUIPMENT unless configured otherwise; a "
+                + "customs key: CUSTOMS only) or at a location outside the key's own is REJECTED, not the whole batch. "
+                + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline).")
             .Produces<EventBatchResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
@@ -67,14 +69,19 @@ public static class EventEndpoints
             {
                 results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED, validated.Errors.ToString());
             }
-            else if (!caller.MayReportAt(validated.Value!.Location))
+            else if (!caller.MayReport(validated.Value!.EventType))
+            {
+                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
+                    $"eventType: this key may not report {validated.Value.EventType} events; it may report {MayReport(caller)}");
+            }
+            else if (!caller.MayReportAt(validated.Value.Location))
             {
                 results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
                     $"location: this key may not report at {validated.Value.Location}");
             }
             else
             {
-                valid.Add((i, validated.Value));
+                valid.Add((i, validated.Value with { ReportedBy = caller.Name }));
             }
         }
 
@@ -90,4 +97,7 @@ public static class EventEndpoints
 
         return Results.Ok(new EventBatchResult(results!));
     }
+
+    private static string MayReport(ApiCaller caller) =>
+        string.Join(", ", Enum.GetValues<EventType>().Where(caller.MayReport));
 }

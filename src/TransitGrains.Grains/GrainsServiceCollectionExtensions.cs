@@ -5,6 +5,7 @@ using NodaTime;
 using Orleans;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.TaxRefund;
 
 namespace TransitGrains.Grains;
 

@@ -248,16 +248,16 @@ public sealed class ShipmentGrain(
 
     /// <summary>
     /// The earliest moment the shipment must act without being called: an undelivered trigger (after a crash, since the
-    /// timer delivers long before), or just past the refund deadline, when the clock alone revokes it.
+    /// timer delivers long before), or the moment the clock alone revokes the refund.
     /// </summary>
     private Instant? NextWakeUp(Instant now)
     {
         Instant? next = state.State.Outbox.Any(o => o.DeliveredAt is null) ? now + OutboxSafetyNet : null;
         var refund = _evaluation!.Refund;
-        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.Deadline is { } deadline)
+        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.RevocationDue is { } revocationDue)
         {
-            var revocation = deadline.ToInstant() + Duration.FromSeconds(1);
-            next = next is { } sooner && sooner < revocation ? sooner : revocation;
+            // Revocation is due from that instant on (the deadline's day over, plus the grace for a late exit report).
+            next = next is { } sooner && sooner < revocationDue ? sooner : revocationDue;
         }
 
         return next;

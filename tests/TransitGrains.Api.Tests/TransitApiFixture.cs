@@ -28,8 +28,17 @@ public static class Keys
     public const string OtherForwarder = "dev-forwarder2-key";
     public const string Port = "dev-port-key";
 
-    /// <summary>Added by the fixture: a port system that may report at Shunde (CNSUD) only.</summary>
+    public const string Customs = "dev-customs-key";
+
+    /// <summary>Added by the fixture: a port system that may report at Shunde (CNSUD) only, named <see cref="ShundePortName"/>.</summary>
     public const string ShundePort = "sde-port-key";
+
+    public const string ShundePortName = "shunde-terminal";
+
+    /// <summary>Added by the fixture: the customs office at Shunde (CNSUD), named <see cref="ShundeCustomsName"/>.</summary>
+    public const string ShundeCustoms = "sde-customs-key";
+
+    public const string ShundeCustomsName = "shunde-customs";
 
     public const string ForwarderCode = "FWD-DEMO";
     public const string OtherForwarderCode = "FWD-OTHER";
@@ -68,10 +77,15 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
             "--ConnectionStrings:Transit=",
             "--ConnectionStrings:TaxQueue=",
             "--Logging:LogLevel:Default=Warning",
-            // A high index, so that the entry is added to the Development keys rather than replacing one.
-            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:99:role=port",
+            // High indexes, so that the entries are added to the Development keys rather than replacing one.
+            $"--Transit:ApiKeys:98:key={Keys.ShundePort}",
+            "--Transit:ApiKeys:98:role=port",
+            "--Transit:ApiKeys:98:locations:0=CNSUD",
+            $"--Transit:ApiKeys:98:name={Keys.ShundePortName}",
+            $"--Transit:ApiKeys:99:key={Keys.ShundeCustoms}",
+            "--Transit:ApiKeys:99:role=customs",
             "--Transit:ApiKeys:99:locations:0=CNSUD",
+            $"--Transit:ApiKeys:99:name={Keys.ShundeCustomsName}",
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
@@ -130,14 +144,15 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// Customs release at Shunde and the barge's departure from it, a few hours ago by the real clock (so the
+    /// Customs release at Shunde, loading on the barge and its departure, a few hours ago by the real clock (so the
     /// 60-day exit deadline lies ahead): what makes a declared one-port shipment's refund due. Answers the DEPA time.
     /// </summary>
-    public async Task<string> ReleaseAndDepartBarge(string container, string barge)
+    public async Task<string> ReleaseLoadAndDepartBarge(string container, string barge)
     {
         var departure = Times.HoursAgo(3);
         await Report(
             Json.Customs("CUSR", container, Json.Shunde, Times.HoursAgo(5)),
+            Json.Equipment("LOAD", container, Json.Shunde, Times.HoursAgo(4), "BARGE", barge),
             Json.Transport("DEPA", "BARGE", barge, Json.Shunde, departure));
         return departure;
     }
