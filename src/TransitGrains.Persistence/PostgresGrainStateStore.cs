@@ -25,19 +25,24 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     private const int Concurrency = 2;
 
     // Rows another transaction holds locked are skipped, not waited for, and written again on their own (below): a
-    // write held up by a lock (another activation's, an operator's) never holds up the other grains of its group.
-    // A row that is locked here but not at the expected version comes back with a null version: a conflict.
+    // write held up by a lock (another activation's, an operator's) never holds up the other grains of its group. Each
+    // row is found through the primary key (LATERAL), whatever the planner guesses of the input's size. The result
+    // lists the written rows with their new versions, then every row locked here with a null version: one that was
+    // locked but not written was not at the expected version, a conflict.
     private const string WriteSql = """
         WITH input AS (
             SELECT * FROM unnest($2::text[], $3::text[], $4::bytea[], $5::integer[], $6::timestamptz[])
                 AS i(grain_id, state_name, payload, version, wake_up_at)
         ),
         free AS (
-            SELECT s.grain_id, s.state_name
-            FROM transit_grain_state s
-            JOIN input i ON s.service_id = $1 AND s.grain_id = i.grain_id AND s.state_name = i.state_name
+            SELECT f.grain_id, f.state_name
+            FROM input i
+            CROSS JOIN LATERAL (
+                SELECT s.grain_id, s.state_name FROM transit_grain_state s
+                WHERE s.service_id = $1 AND s.grain_id = i.grain_id AND s.state_name = i.state_name
+                FOR UPDATE SKIP LOCKED
+            ) f
             WHERE i.version IS NOT NULL
-            FOR UPDATE OF s SKIP LOCKED
         ),
         updated AS (
             UPDATE transit_grain_state s
@@ -56,8 +61,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         UNION ALL
         SELECT grain_id, state_name, version FROM inserted
         UNION ALL
-        SELECT f.grain_id, f.state_name, NULL FROM free f
-        WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.grain_id = f.grain_id AND u.state_name = f.state_name)
+        SELECT grain_id, state_name, NULL FROM free
         """;
 
     // One write on its own: waits for a row lock instead of skipping it.
@@ -242,7 +246,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                written[new StateKey(reader.GetString(0), reader.GetString(1))] = reader.IsDBNull(2) ? null : reader.GetInt32(2);
+                // A written row comes first with its version; its second mention, as locked, adds nothing.
+                written.TryAdd(new StateKey(reader.GetString(0), reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2));
             }
 
             return written;
