@@ -9,7 +9,7 @@ using TransitGrains.Domain.Shipments;
 namespace TransitGrains.Abstractions;
 
 /// <summary>One shipment (key: shipment id): its booking, events, derived state and tax-trigger outbox.</summary>
-public interface IShipmentGrain : IGrainWithStringKey
+public interface IShipmentGrain : IGrainWithStringKey, IWakeUpGrain
 {
     Task<BookingResult> Book(ShipmentBooking booking);
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
+using Orleans;
+using Orleans.Runtime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.TaxRefund;
 
@@ -10,13 +12,16 @@ namespace TransitGrains.Grains;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the grains need besides Orleans: the clock, the refund policy book from configuration, and the event-id
-    /// ledger (one grain per id unless the storage registered its own, as the PostgreSQL profile does).
+    /// What the grains need besides Orleans: the clock, the refund policy book from configuration, the event-id
+    /// ledger (one grain per id unless the storage registered its own, as the PostgreSQL profile does), and the sweeper
+    /// that wakes grains at the times their states store.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton<IEventIdLedger, GrainEventIdLedger>();
+        services.AddSingleton<WakeUpSweeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
         var options = configuration.GetSection(TaxRefundOptions.Section).Get<TaxRefundOptions>() ?? new TaxRefundOptions();
         services.AddSingleton(options.ToPolicyBook());
         return services;

@@ -14,7 +14,7 @@ using TransitGrains.TaxQueue;
 namespace TransitGrains.Grains;
 
 [GenerateSerializer]
-public sealed class ShipmentState
+public sealed class ShipmentState : IWakeUpTime
 {
     [Id(0)] public ShipmentBooking? Booking { get; set; }
     [Id(1)] public Instant BookedAt { get; set; }
@@ -22,22 +22,28 @@ public sealed class ShipmentState
     [Id(3)] public List<TransitEvent> Events { get; set; } = [];
     [Id(4)] public List<OutboxEntry> Outbox { get; set; } = [];
     [Id(5)] public List<EtaChange> EtaHistory { get; set; } = [];
+
+    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, an undelivered trigger.</summary>
+    [Id(6)] public Instant? WakeUpAt { get; set; }
 }
 
 /// <summary>
 /// Owns a shipment's booking and events; everything shown is folded from them by the domain. Tax triggers are
-/// added to the outbox in the same write as the events that cause them, then delivered by a timer, with a
-/// reminder as the safety net after a crash.
+/// added to the outbox in the same write as the events that cause them, then delivered by a timer; the wake-up time
+/// stored in that write is the safety net after a crash, and what revokes a refund whose deadline passes in silence.
 /// </summary>
 public sealed class ShipmentGrain(
     [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
     IClock clock,
     RefundPolicyBook policies,
     ITaxRefundTriggerPublisher publisher,
-    ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain, IRemindable
+    ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    private const string OutboxReminder = "tax-outbox";
-    private const string DeadlineReminder = "refund-deadline";
+    /// <summary>
+    /// How long an undelivered trigger may wait before the stored wake-up brings the shipment back. The timer delivers
+    /// within a second and retries at least every 30 seconds, rewriting the wake-up each time: it only comes due after a crash.
+    /// </summary>
+    private static readonly Duration OutboxSafetyNet = Duration.FromMinutes(1);
 
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private ShipmentEvaluation? _evaluation;
@@ -45,10 +51,6 @@ public sealed class ShipmentGrain(
     // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
     private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
     private IGrainTimer? _deliveryTimer;
-
-    // The reminders this activation registered or looked up (null: none): unregistering or checking one it knows
-    // spares a reminder-table read. Only this activation changes its reminders, so the handles stay current.
-    private readonly Dictionary<string, IGrainReminder?> _reminders = new(StringComparer.Ordinal);
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
@@ -181,22 +183,19 @@ public sealed class ShipmentGrain(
 
     public Task<string?> Forwarder() => Task.FromResult(state.State.Booking?.Forwarder);
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task WakeUp()
     {
         if (state.State.Booking is null)
         {
-            await Unregister(reminderName);
             return;
         }
 
-        if (reminderName == DeadlineReminder)
+        // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The write also
+        // stores the next wake-up time.
+        await Commit("wake-up");
+        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
         {
-            // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund.
-            await Commit("refund deadline");
-        }
-        else
-        {
-            await DeliverOutbox();
+            StartDelivery();
         }
     }
 
@@ -238,40 +237,30 @@ public sealed class ShipmentGrain(
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
         }
 
-        if (due.Count > 0)
-        {
-            // Registered before the write: if we crash right after it, the reminder still wakes us to deliver.
-            await Register(OutboxReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        }
-
+        state.State.WakeUpAt = NextWakeUp(now);
         await state.WriteOrReload(this);
         RememberDurable();
-        await KeepDeadlineReminder(now);
         if (due.Count > 0)
         {
             StartDelivery();
         }
     }
 
-    private async Task KeepDeadlineReminder(Instant now)
+    /// <summary>
+    /// The earliest moment the shipment must act without being called: an undelivered trigger (after a crash, since the
+    /// timer delivers long before), or the moment the clock alone revokes the refund.
+    /// </summary>
+    private Instant? NextWakeUp(Instant now)
     {
+        Instant? next = state.State.Outbox.Any(o => o.DeliveredAt is null) ? now + OutboxSafetyNet : null;
         var refund = _evaluation!.Refund;
         if (refund.Status == TaxRefundStatus.TRIGGERED && refund.RevocationDue is { } revocationDue)
         {
-            // Due once the deadline and the grace for a late exit report have passed (the domain says when).
-            var untilDue = (revocationDue - now).ToTimeSpan();
-            var dueTime = untilDue > TimeSpan.Zero ? untilDue + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
-            if (await Known(DeadlineReminder) is null)
-            {
-                // Orleans skips a tick missed while the silo was down and waits for the next period: keep the
-                // period short, so a deadline that passed during a restart still revokes within a minute.
-                await Register(DeadlineReminder, dueTime, TimeSpan.FromMinutes(1));
-            }
+            // Revocation is due from that instant on (the deadline's day over, plus the grace for a late exit report).
+            next = next is { } sooner && sooner < revocationDue ? sooner : revocationDue;
         }
-        else if (refund.Status is TaxRefundStatus.EXIT_CONFIRMED or TaxRefundStatus.REVOKED)
-        {
-            await Unregister(DeadlineReminder);
-        }
+
+        return next;
     }
 
     private void StartDelivery()
@@ -309,6 +298,7 @@ public sealed class ShipmentGrain(
 
         if (changed)
         {
+            state.State.WakeUpAt = NextWakeUp(now);
             await state.WriteOrReload(this);
             RememberDurable();
         }
@@ -317,29 +307,6 @@ public sealed class ShipmentGrain(
         {
             _deliveryTimer?.Dispose();
             _deliveryTimer = null;
-            await Unregister(OutboxReminder);
-        }
-    }
-
-    private async Task Register(string name, TimeSpan dueTime, TimeSpan period) =>
-        _reminders[name] = await this.RegisterOrUpdateReminder(name, dueTime, period);
-
-    private async Task<IGrainReminder?> Known(string name)
-    {
-        if (!_reminders.TryGetValue(name, out var reminder))
-        {
-            _reminders[name] = reminder = await this.GetReminder(name);
-        }
-
-        return reminder;
-    }
-
-    private async Task Unregister(string name)
-    {
-        if (await Known(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-            _reminders[name] = null;
         }
     }
 

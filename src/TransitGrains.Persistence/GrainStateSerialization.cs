@@ -1,7 +1,9 @@
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.Persistence;
 
@@ -16,10 +18,36 @@ public static class GrainStateSerialization
     public static IGrainStorageSerializer Binary(Serializer serializer) => new OrleansGrainStorageSerializer(serializer);
 
     /// <summary>
-    /// Grain storage in memory (the embedded default, grain tests). In-memory storage serializes too: with the default
-    /// serializer a collected shipment could not be activated again.
+    /// Grain storage in memory (the embedded default, grain tests) under <paramref name="storageName"/>, on
+    /// <paramref name="table"/> when silos of one process should share their states, else on a table of this silo's own.
+    /// In-memory storage serializes too, so what works here works on PostgreSQL.
     /// </summary>
-    public static ISiloBuilder AddTransitMemoryStorage(this ISiloBuilder silo, string storageName) =>
-        silo.AddMemoryGrainStorage(storageName, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
-            options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = Binary(serializer)));
+    public static ISiloBuilder AddTransitMemoryStorage(this ISiloBuilder silo, string storageName, InMemoryStateTable? table = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(table ?? new InMemoryStateTable());
+        silo.Services.AddSingleton(services => new InMemoryGrainStateStore(
+            services.GetRequiredService<InMemoryStateTable>(),
+            Binary(services.GetRequiredService<Serializer>()),
+            services.GetRequiredService<IActivatorProvider>()));
+        return silo.AddTransitStorage<InMemoryGrainStateStore>(storageName);
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TStore"/> as grain storage <paramref name="storageName"/>, as the default grain
+    /// storage (by name and unnamed), and as the wake-up schedule.
+    /// </summary>
+    internal static ISiloBuilder AddTransitStorage<TStore>(this ISiloBuilder silo, string storageName)
+        where TStore : class, IGrainStorage, IWakeUpSchedule
+    {
+        foreach (var name in new[] { storageName, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME }.Distinct(StringComparer.Ordinal))
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => services.GetRequiredService<TStore>());
+        }
+
+        // A grain that names no storage gets the unnamed registration.
+        silo.Services.AddSingleton<IGrainStorage>(services => services.GetRequiredService<TStore>());
+        silo.Services.AddSingleton<IWakeUpSchedule>(services => services.GetRequiredService<TStore>());
+        return silo;
+    }
 }

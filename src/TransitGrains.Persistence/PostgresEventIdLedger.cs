@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
@@ -18,7 +16,7 @@ namespace TransitGrains.Persistence;
 /// cannot deadlock. An id already claimed (earlier, or by a concurrent batch whose insert this one waited for) is read
 /// back by a second statement, which under READ COMMITTED sees that commit.
 /// </remarks>
-public sealed class PostgresEventIdLedger : IEventIdLedger, IAsyncDisposable
+public sealed class PostgresEventIdLedger(TransitDatabase database, Serializer serializer) : IEventIdLedger
 {
     private const string ClaimSql = """
         INSERT INTO transit_event_ids (service_id, event_id, first_event)
@@ -33,37 +31,23 @@ public sealed class PostgresEventIdLedger : IEventIdLedger, IAsyncDisposable
         SELECT event_id, first_event FROM transit_event_ids WHERE service_id = $1 AND event_id = ANY($2)
         """;
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly string _serviceId;
-    private readonly Serializer _serializer;
-
-    public PostgresEventIdLedger(string connectionString, IOptions<ClusterOptions> cluster, Serializer serializer)
-    {
-        ArgumentNullException.ThrowIfNull(cluster);
-        _dataSource = NpgsqlDataSource.Create(PostgresConnection.WithTuningDefaults(connectionString));
-        _serviceId = cluster.Value.ServiceId;
-        _serializer = serializer;
-    }
-
     public async Task<IReadOnlyList<EventClaim>> Claim(IReadOnlyList<TransitEvent> reported)
     {
         ArgumentNullException.ThrowIfNull(reported);
-        if (reported.Count == 0)
-        {
-            return [];
-        }
+        return reported.Count == 0 ? [] : await database.RunAsync(connection => Claim(connection, reported));
+    }
 
+    private async Task<IReadOnlyList<EventClaim>> Claim(NpgsqlConnection connection, IReadOnlyList<TransitEvent> reported)
+    {
         var ids = reported.Select(e => e.EventId).ToArray();
-        await using var connection = await _dataSource.OpenConnectionAsync();
-
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         await using (var insert = new NpgsqlCommand(ClaimSql, connection))
         {
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
             insert.Parameters.Add(new NpgsqlParameter<byte[][]>
             {
-                TypedValue = reported.Select(e => _serializer.SerializeToArray(e)).ToArray(),
+                TypedValue = reported.Select(e => serializer.SerializeToArray(e)).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea,
             });
             await using var reader = await insert.ExecuteReaderAsync();
@@ -87,18 +71,16 @@ public sealed class PostgresEventIdLedger : IEventIdLedger, IAsyncDisposable
     private async Task<Dictionary<string, TransitEvent>> ReadFirstEvents(NpgsqlConnection connection, string[] ids)
     {
         await using var select = new NpgsqlCommand(FirstEventsSql, connection);
-        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
         select.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
         var firstEvents = new Dictionary<string, TransitEvent>(StringComparer.Ordinal);
         await using var reader = await select.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            firstEvents[reader.GetString(0)] = _serializer.Deserialize<TransitEvent>(reader.GetFieldValue<byte[]>(1))
+            firstEvents[reader.GetString(0)] = serializer.Deserialize<TransitEvent>(reader.GetFieldValue<byte[]>(1))
                 ?? throw new InvalidOperationException($"event id {reader.GetString(0)} has no stored event");
         }
 
         return firstEvents;
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Providers;
 using Orleans.Serialization;
-using Orleans.Storage;
+using Orleans.Serialization.Serializers;
 using TransitGrains.Abstractions;
 
 namespace TransitGrains.Persistence;
@@ -14,9 +13,9 @@ public static class PostgresSiloBuilderExtensions
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Puts clustering, grain storage, reminders and the event-id ledger on the PostgreSQL database that
-    /// <paramref name="connectionString"/> names. Its schema must have been created by
-    /// <see cref="SchemaMigrator"/> first. Grain storage is registered as <paramref name="storageName"/>
+    /// Puts clustering and reminders (Orleans' ADO.NET providers), grain storage (our group-commit store) and the
+    /// event-id ledger on the PostgreSQL database that <paramref name="connectionString"/> names. Its schema must have
+    /// been created by <see cref="SchemaMigrator"/> first. Grain storage is registered as <paramref name="storageName"/>
     /// and as the default storage.
     /// </summary>
     public static ISiloBuilder UseTransitPostgres(this ISiloBuilder silo, string connectionString, string storageName = "transit")
@@ -36,23 +35,16 @@ public static class PostgresSiloBuilderExtensions
             options.ConnectionString = tuned;
         });
 
-        AddStorage(silo, storageName, tuned);
-        silo.Services.AddSingleton<IEventIdLedger>(services => new PostgresEventIdLedger(
-            connectionString, services.GetRequiredService<IOptions<ClusterOptions>>(), services.GetRequiredService<Serializer>()));
-        if (!string.Equals(storageName, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, StringComparison.Ordinal))
-        {
-            AddStorage(silo, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, tuned);
-        }
+        silo.Services.AddSingleton(services =>
+            new TransitDatabase(connectionString, services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        silo.Services.AddSingleton(services => new PostgresGrainStateStore(
+            services.GetRequiredService<TransitDatabase>(),
+            GrainStateSerialization.Binary(services.GetRequiredService<Serializer>()),
+            services.GetRequiredService<IActivatorProvider>()));
+        silo.AddTransitStorage<PostgresGrainStateStore>(storageName);
 
+        silo.Services.AddSingleton<IEventIdLedger>(services => new PostgresEventIdLedger(
+            services.GetRequiredService<TransitDatabase>(), services.GetRequiredService<Serializer>()));
         return silo;
     }
-
-    private static void AddStorage(ISiloBuilder silo, string name, string connectionString) =>
-        silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
-            options.Configure<Serializer>((o, serializer) =>
-            {
-                o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-                o.GrainStorageSerializer = GrainStateSerialization.Binary(serializer);
-            }));
 }

@@ -38,16 +38,19 @@ public sealed class SchemaMigrator
     public static IReadOnlyList<MigrationInfo> Migrations { get; } =
         Embedded.Select(m => m.Info).ToList();
 
-    /// <summary>Applies every embedded migration that the database does not have yet.</summary>
+    /// <summary>
+    /// Applies every embedded migration that the database does not have yet, or only those up to
+    /// <paramref name="upToVersion"/> (to stage an upgrade, or to test one from an older schema with its data).
+    /// </summary>
     /// <exception cref="SchemaMigrationException">An applied migration differs from the embedded one.</exception>
-    public async Task<MigrationResult> MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
+    public async Task<MigrationResult> MigrateAsync(string connectionString, int? upToVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
 
         var applied = new List<MigrationInfo>();
-        foreach (var migration in Embedded)
+        foreach (var migration in Embedded.Where(m => m.Info.Version <= (upToVersion ?? int.MaxValue)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);

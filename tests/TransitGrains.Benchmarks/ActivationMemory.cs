@@ -96,6 +96,7 @@ public static class ActivationMemory
             silo.UseInMemoryReminderService();
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Transit, (services, _) =>
                 storage.Using(GrainStateSerialization.Binary(services.GetRequiredService<Serializer>())));
+            silo.Services.AddSingleton<IWakeUpSchedule>(storage);
         });
         builder.Services.AddLogging();
         // Before AddTransitGrains, whose default ledger is only a TryAdd.
@@ -215,7 +216,8 @@ public static class ActivationMemory
     /// its size, so stored copies are not weighed with the activations. It cannot read a state back: an activation that
     /// was collected and comes back fails loudly instead of starting empty.
     /// </summary>
-    private sealed class SizeRecordingStorage(int capacity) : IGrainStorage
+    /// <summary>Keeps only each state's size; it has no wake-up times either (the measured shipments carry no refund).</summary>
+    private sealed class SizeRecordingStorage(int capacity) : IGrainStorage, IWakeUpSchedule
     {
         // Sized up front, so recording a size allocates nothing inside a measured pass.
         private readonly Dictionary<GrainId, (string StateName, int Bytes)> _sizes = new(capacity);
@@ -239,6 +241,9 @@ public static class ActivationMemory
 
             return Task.CompletedTask;
         }
+
+        public Task<IReadOnlyList<GrainId>> DueAsync(Instant now, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<GrainId>>([]);
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {

@@ -3,7 +3,7 @@ using Npgsql;
 namespace TransitGrains.Benchmarks;
 
 /// <summary>
-/// Reads the grain storage table: per grain type the rows, the writes (Version counts every write of a row) and the
+/// Reads the grain state table: per state (shipment, conveyance, container) the rows, the writes (Version counts every write of a row) and the
 /// stored state size; and the rows of the event-id ledger. Two readings around the ingest give writes per accepted
 /// event, measured, not estimated.
 /// </summary>
@@ -16,12 +16,12 @@ public sealed record StorageProfile(
         await db.OpenAsync();
         var types = new Dictionary<string, (long, long, double, long)>();
         await using (var command = new NpgsqlCommand(
-            "SELECT GrainTypeString, count(*), sum(Version), coalesce(avg(octet_length(PayloadBinary)), 0), coalesce(max(octet_length(PayloadBinary)), 0) FROM OrleansStorage GROUP BY 1", db))
+            "SELECT state_name, count(*), sum(version), coalesce(avg(octet_length(payload)), 0), coalesce(max(octet_length(payload)), 0) FROM transit_grain_state GROUP BY 1", db))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                types[Short(reader.GetString(0))] = (reader.GetInt64(1), reader.GetInt64(2), (double)reader.GetDecimal(3), reader.GetInt64(4));
+                types[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2), (double)reader.GetDecimal(3), reader.GetInt64(4));
             }
         }
 
@@ -39,14 +39,7 @@ public sealed record StorageProfile(
         yield return ("storage writes per accepted event (measured)", $"{deltas.Sum(d => d.Writes) / (double)n:F2}: "
             + string.Join(", ", deltas.Where(d => d.Writes > 0).Select(d => $"{d.Type} {d.Writes / (double)n:F2}")));
         yield return ("event ids claimed (ledger rows, one INSERT per batch)", $"{after.EventIds - before.EventIds}");
-        yield return ("PostgreSQL commits per accepted event", $"{(after.Commits - before.Commits) / (double)n:F2} (includes reads, membership, reminders)");
+        yield return ("PostgreSQL commits per accepted event", $"{(after.Commits - before.Commits) / (double)n:F2} (every transaction: grain-state groups, event-id claims, reads, membership)");
         yield return ("stored state size (avg / max bytes)", string.Join(", ", deltas.Select(d => $"{d.Type} {d.AvgBytes:F0}/{d.MaxBytes} ({d.Rows} rows)")));
-    }
-
-    // "transitgrains.grains.shipmentgrain,..." -> "shipment"
-    private static string Short(string grainType)
-    {
-        var name = grainType.Split(',')[0].Split('.')[^1];
-        return name.EndsWith("grain", StringComparison.OrdinalIgnoreCase) ? name[..^5] : name;
     }
 }

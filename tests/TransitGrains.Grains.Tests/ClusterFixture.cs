@@ -45,9 +45,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         private const string InMemory = "transit-in-memory";
 
+        // Both silos store into one table, as silos of a cluster share one database.
+        private static readonly InMemoryStateTable States = new();
+
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddTransitMemoryStorage(InMemory)
+            silo.AddTransitMemoryStorage(InMemory, States)
                 .UseInMemoryReminderService()
                 // Fails at start-up when a type that crosses the wire has no codec, instead of on the first call.
                 .Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);

@@ -106,7 +106,7 @@ public sealed class TaxOutboxTests : IDisposable
         await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
-        // In-memory reminders fire on real time, so a new event makes the shipment look at the moved clock instead.
+        // A new event makes the shipment look at the moved clock at once (the stored wake-up would, within seconds).
         ClusterFixture.Clock.Reset(Deadline.ToInstant() + RefundPolicyBook.DefaultExitReportGrace + Duration.FromSeconds(1));
         var arrival = Make.Transport(EventCode.ARRI, TransportMode.BARGE, s.Barge, "CNNSA", Make.ChinaTime(17, 0));
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(arrival));

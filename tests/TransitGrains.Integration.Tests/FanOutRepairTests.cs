@@ -39,10 +39,10 @@ public sealed class FanOutRepairTests(ITestOutputHelper output)
             await using var holding = await locks.BeginTransactionAsync();
             var held = trains.SelectMany(t => t.Shipments.Take(Held)).ToArray();
             await using (var lockRows = new NpgsqlCommand(
-                "SELECT count(*) FROM (SELECT 1 FROM OrleansStorage WHERE GrainTypeString = 'shipment' AND GrainIdExtensionString = ANY(@ids) FOR UPDATE) locked",
+                "SELECT count(*) FROM (SELECT 1 FROM transit_grain_state WHERE state_name = 'shipment' AND grain_id = ANY(@ids) FOR UPDATE) locked",
                 locks, holding))
             {
-                lockRows.Parameters.AddWithValue("ids", held);
+                lockRows.Parameters.AddWithValue("ids", held.Select(id => $"shipment/{id}").ToArray());
                 Assert.Equal(held.Length, (long)(await lockRows.ExecuteScalarAsync())!);
             }
 

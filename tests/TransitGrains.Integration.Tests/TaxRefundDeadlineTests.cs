@@ -5,30 +5,29 @@ using Xunit.Abstractions;
 namespace TransitGrains.Integration.Tests;
 
 /// <summary>
-/// The exit deadline passes with no event at all: the durable <c>refund-deadline</c> reminder revokes the refund, in
+/// The exit deadline passes with no event at all: the wake-up time stored with the shipment revokes the refund, in
 /// a running silo and in one that was killed (with a trigger still undelivered) and came back after the deadline;
 /// and with a grace for late exit reports, an exit reported after a restart inside the grace confirms.
 /// The silo runs on a <see cref="SiloClock"/> held just before the deadline while the shipment is booked and departs,
-/// then moved past it by the test; Orleans' reminders run on real time.
+/// then moved past it by the test; the silo looks for due wake-ups every few seconds on that clock.
 /// </summary>
 public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
 {
     private const int ExitDeadlineDays = 1;
 
     /// <summary>
-    /// Where the silo's clock stands while a shipment is booked and its barge departs, however long that takes. The
-    /// deadline reminder is then due this much later in real time; when the test has not yet moved the clock past the
-    /// deadline by then, the reminder's next tick, a minute later, revokes.
+    /// Where the silo's clock stands while a shipment is booked and its barge departs, however long that takes; the
+    /// test then moves it past the deadline.
     /// </summary>
     private static readonly Duration HeldBeforeDeadline = Duration.FromSeconds(10);
 
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    /// <summary>The reminder's first tick, or its next one a minute later, with room for a busy machine.</summary>
-    private static readonly TimeSpan ReminderLimit = TimeSpan.FromMinutes(3);
+    /// <summary>A wake-up comes within seconds of its time; this leaves room for a busy machine.</summary>
+    private static readonly TimeSpan WakeUpLimit = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task Past_the_deadline_without_any_event_the_reminder_sends_DEADLINE_PASSED_also_after_a_crash_with_a_trigger_undelivered()
+    public async Task Past_the_deadline_without_any_event_the_stored_wake_up_sends_DEADLINE_PASSED_also_after_a_crash_with_a_trigger_undelivered()
     {
         using var clock = new SiloClock();
         await using var azurite = await ScriptedAzurite.StartAsync();
@@ -61,10 +60,10 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             var open = await client.RefundOfAsync(running.ShipmentId);
             Assert.True((string?)open["status"] == "TRIGGERED", open.ToJsonString());
 
-            // The deadline passes on the silo's clock, and nothing more is sent: the reminder alone revokes.
+            // The deadline passes on the silo's clock, and nothing more is sent: the wake-up alone revokes.
             clock.SetNow(DeadlineOf(running) + Duration.FromSeconds(1));
             await mailbox.WaitForAsync(running.MessageId("REFUND_ELIGIBLE"), Limit);
-            var revoked = await mailbox.WaitForAsync(running.MessageId("REFUND_REVOKED"), ReminderLimit);
+            var revoked = await mailbox.WaitForAsync(running.MessageId("REFUND_REVOKED"), WakeUpLimit);
             Assert.Equal(("DEADLINE_PASSED", running.Deadline(ExitDeadlineDays)), (revoked["reason"], revoked["deadline"]));
             Assert.True(IssuedAt(revoked) > DeadlineOf(running));
 
@@ -90,9 +89,9 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
         var restartedAt = Stopwatch.GetTimestamp();
         await using (var again = await SiloProcess.StartAsync(settings, siloPort: siloPort, environment: clock.Environment))
         {
-            // Only the queue is watched: no request wakes the shipment, its reminders must.
-            var eligible = await mailbox.WaitForAsync(killed.MessageId("REFUND_ELIGIBLE"), ReminderLimit);
-            var revoked = await mailbox.WaitForAsync(killed.MessageId("REFUND_REVOKED"), ReminderLimit);
+            // Only the queue is watched: no request wakes the shipment, its stored wake-up time must.
+            var eligible = await mailbox.WaitForAsync(killed.MessageId("REFUND_ELIGIBLE"), WakeUpLimit);
+            var revoked = await mailbox.WaitForAsync(killed.MessageId("REFUND_REVOKED"), WakeUpLimit);
             output.WriteLine($"after the restart: REFUND_ELIGIBLE read at {Stopwatch.GetElapsedTime(restartedAt, eligible.SeenAt).TotalSeconds:F1} s, "
                 + $"REFUND_REVOKED at {Stopwatch.GetElapsedTime(restartedAt, revoked.SeenAt).TotalSeconds:F1} s");
             Assert.Equal(killed.Deadline(ExitDeadlineDays), eligible["deadline"]);
@@ -108,7 +107,7 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Within_the_grace_an_exit_reported_after_a_restart_confirms_and_without_one_the_reminder_revokes_once_it_is_over()
+    public async Task Within_the_grace_an_exit_reported_after_a_restart_confirms_and_without_one_the_stored_wake_up_revokes_once_it_is_over()
     {
         using var clock = new SiloClock();
         await using var azurite = await ScriptedAzurite.StartAsync();
@@ -119,7 +118,7 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             ["ConnectionStrings:TaxQueue"] = azurite.ConnectionString,
             ["Transit:TaxRefund:QueueName"] = queue,
             ["Transit:TaxRefund:Policies:0:exitDeadlineDays"] = $"{ExitDeadlineDays}",
-            // Long enough for a restart, short enough for the reminder to revoke within the test.
+            // Long enough for a restart, short enough for the wake-up to revoke within the test.
             ["Transit:TaxRefund:ExitReportGrace"] = "00:01:00",
         };
         var grace = Duration.FromMinutes(1);
@@ -160,7 +159,7 @@ public sealed class TaxRefundDeadlineTests(ITestOutputHelper output)
             var exit = await mailbox.WaitForAsync(exported.MessageId("EXIT_CONFIRMED"), Limit);
             Assert.Equal((exported.VesselDepartedAt, exported.Deadline(ExitDeadlineDays)), (exit["exitedAt"], exit["deadline"]));
 
-            // Nothing is sent for the other: its reminder, registered before the kill, revokes once the grace is over.
+            // Nothing is sent for the other: its wake-up time, stored before the kill, revokes once the grace is over.
             var revoked = await mailbox.WaitForAsync(stranded.MessageId("REFUND_REVOKED"), TimeSpan.FromMinutes(4));
             Assert.Equal(("DEADLINE_PASSED", stranded.Deadline(ExitDeadlineDays)), (revoked["reason"], revoked["deadline"]));
             Assert.True(IssuedAt(revoked) > deadline + grace, $"revoked inside the grace: {revoked.Text}");

@@ -193,7 +193,7 @@ public sealed class TaxRefundQueueTests(RefundSiloFixture fixture) : IClassFixtu
     public async Task A_barge_departure_reported_after_its_exit_deadline_sends_REFUND_ELIGIBLE_then_without_a_grace_DEADLINE_PASSED()
     {
         // Two days ago under a one-day notice: the deadline was the end of yesterday, China time. With no grace the
-        // refund is revoked as soon as REFUND_ELIGIBLE has been issued (the reminder is due a second later).
+        // refund is revoked as soon as REFUND_ELIGIBLE has been issued (its wake-up is due at once).
         var journey = RefundJourney.Departing(Day, from: RefundSiloFixture.ShortDeadlinePort);
         await Client.BookAsync(journey.Booking());
         await Client.ReportAsync(journey.ReleaseLoadAndDepart());

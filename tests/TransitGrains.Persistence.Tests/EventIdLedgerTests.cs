@@ -93,10 +93,8 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
         await using var silo = await TestSilo.StartAsync(db, "ledger");
         var ours = silo.Services.GetRequiredService<IEventIdLedger>();
         await ours.Claim([Load("E-1", "MSKU0000006")]);
-        await using var theirs = new PostgresEventIdLedger(
-            db,
-            Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = "another-service" }),
-            silo.Services.GetRequiredService<Orleans.Serialization.Serializer>());
+        await using var theirDatabase = new TransitDatabase(db, "another-service");
+        var theirs = new PostgresEventIdLedger(theirDatabase, silo.Services.GetRequiredService<Orleans.Serialization.Serializer>());
 
         var claim = (await theirs.Claim([Load("E-1", "TGHU0000008")])).Single();
 

@@ -7,11 +7,11 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
     private readonly SchemaMigrator _migrator = new();
 
     [Fact]
-    public void Carries_the_orleans_migrations_and_the_event_id_ledger_in_order()
+    public void Carries_the_orleans_migrations_the_event_id_ledger_and_the_grain_state_table_in_order()
     {
-        Assert.Equal([1, 2, 3, 4], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4, 5], SchemaMigrator.Migrations.Select(m => m.Version));
         Assert.Equal(
-            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids"],
+            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state"],
             SchemaMigrator.Migrations.Select(m => m.Name));
     }
 
@@ -25,25 +25,25 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
 
         Assert.Equal(SchemaMigrator.Migrations, first.Applied);
         Assert.Equal(0, second.AppliedCount);
-        Assert.Equal([1, 2, 3, 4], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
     }
 
     [Fact]
-    public async Task Creates_every_table_and_query_the_orleans_providers_read_and_the_event_id_ledger()
+    public async Task Creates_every_table_and_query_the_orleans_providers_read_the_event_id_ledger_and_the_grain_state_table()
     {
         var db = await databases.CreateAsync();
         await _migrator.MigrateAsync(db);
 
         Assert.Equal(
-            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage", "transit_event_ids", "transit_schema_migrations"],
+            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "transit_event_ids", "transit_grain_state", "transit_schema_migrations"],
             await ScalarsAsync<string>(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
         Assert.Equal(
             [
-                "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey", "ClearStorageKey", "DeleteMembershipTableEntriesKey",
-                "DeleteReminderRowKey", "DeleteReminderRowsKey", "DeleteStorageKey", "GatewaysQueryKey", "InsertMembershipKey",
-                "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "ReadFromStorageKey",
+                "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey", "DeleteMembershipTableEntriesKey",
+                "DeleteReminderRowKey", "DeleteReminderRowsKey", "GatewaysQueryKey", "InsertMembershipKey",
+                "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey",
                 "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey", "ReadReminderRowsKey", "UpdateIAmAlivetimeKey",
-                "UpdateMembershipKey", "UpsertReminderRowKey", "WriteToStorageKey",
+                "UpdateMembershipKey", "UpsertReminderRowKey",
             ],
             await ScalarsAsync<string>(db, "SELECT querykey::text FROM orleansquery ORDER BY querykey COLLATE \"C\""));
     }
@@ -103,10 +103,36 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
             Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
 
         Assert.Equal(
-            [1, 2, 3, 4],
+            [1, 2, 3, 4, 5],
             results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
         Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
-        Assert.Equal(4L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+        Assert.Equal(5L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+    }
+
+    [Fact]
+    public async Task Upgrading_moves_states_from_the_orleans_storage_table_and_wakes_shipments_that_had_reminders()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db, upToVersion: 4);
+        // Rows as Orleans' ADO.NET providers wrote them: a shipment with a refund-deadline reminder, a container without.
+        await ExecuteAsync(db, """
+            INSERT INTO OrleansStorage (GrainIdHash, GrainTypeHash, ServiceId, GrainIdN0, GrainIdN1, GrainTypeString, GrainIdExtensionString, PayloadBinary, Version)
+            VALUES (1, 2, 'svc', 0, 0, 'shipment', 'GZ26-000123', '\x0102'::bytea, 7),
+                   (3, 4, 'svc', 0, 0, 'container', 'CSQU3054383', '\x03'::bytea, 2);
+            INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version)
+            VALUES ('svc', 'shipment/GZ26-000123', 'refund-deadline', now(), 60000, 5, 0),
+                   ('svc', 'other/1', 'someone-elses', now(), 60000, 6, 0);
+            """);
+
+        Assert.Equal(1, (await _migrator.MigrateAsync(db)).AppliedCount);
+
+        Assert.Equal(
+            [@"container/CSQU3054383 container 2 \x03 not woken", @"shipment/GZ26-000123 shipment 7 \x0102 woken"],
+            await ScalarsAsync<string>(db, """
+                SELECT grain_id || ' ' || state_name || ' ' || version || ' ' || payload::text || ' ' || CASE WHEN wake_up_at IS NULL THEN 'not woken' ELSE 'woken' END
+                FROM transit_grain_state WHERE service_id = 'svc' ORDER BY grain_id
+                """));
+        Assert.Equal(["someone-elses"], await ScalarsAsync<string>(db, "SELECT ReminderName FROM OrleansRemindersTable"));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class SiloOnPostgresTests(PostgresDatabases databases) : IClassFix
         Assert.Equivalent(written, read, strict: true);
         Assert.Equal(written.UpdatedAt, read.UpdatedAt);
         Assert.Equal("via the default storage", await grain.GetDefaultStorageValueAsync());
-        Assert.Equal(2L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM OrleansStorage"));
+        Assert.Equal(2L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM transit_grain_state"));
     }
 
     [Fact]
