@@ -64,7 +64,7 @@ namespace TransitGrains.Silo
 
             builder.Services.AddTransitGrains(configuration);
             builder.Services.AddTaxRefundQueue(configuration);
-            builder.Services.AddTransitApi(configuration);
+            builder.Services.AddTransitApi(configuration, builder.Environment);
             builder.Services.AddHealthChecks().AddCheck(
                 "storage",
                 durable is null ? new InMemoryStorageHealthCheck() : new PostgresHealthCheck(durable),
@@ -73,6 +73,7 @@ namespace TransitGrains.Silo
             var app = builder.Build();
             app.UseExceptionHandler();
             app.UseStatusCodePages();
+            app.UseTransitApi();
             app.MapTransitApi();
             app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
             return app;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using TransitGrains.Domain.Identifiers;
 
 namespace TransitGrains.Api;
@@ -31,12 +30,19 @@ public sealed record ApiCaller(ApiRole Role, string? Forwarder, IReadOnlySet<str
     public bool Sees(string forwarder) => Role != ApiRole.Forwarder || Forwarder == forwarder;
 }
 
-/// <summary>Resolves the <c>X-Api-Key</c> header. Keys are compared by their SHA-256, so stored hashes work the same as keys.</summary>
+/// <summary>A configured key that a request presented: its SHA-256 (hex), which names it without revealing it, and its caller.</summary>
+public sealed record KnownKey(string Hash, ApiCaller Caller);
+
+/// <summary>
+/// Resolves an <c>X-Api-Key</c>. Keys are compared by their SHA-256, so stored hashes work the same as keys, and in
+/// constant time against every configured hash, so how long a lookup takes says nothing about which bytes matched.
+/// </summary>
 public sealed class ApiKeyRegistry
 {
     public const string Header = "X-Api-Key";
 
     private readonly Dictionary<string, ApiCaller> _byHash = new(StringComparer.OrdinalIgnoreCase);
+    private readonly (byte[] Hash, string Hex)[] _hashes;
 
     public ApiKeyRegistry(IEnumerable<ApiKeyOptions> keys)
     {
@@ -59,12 +65,39 @@ public sealed class ApiKeyRegistry
                 : null;
             _byHash[hash] = new ApiCaller(role, role == ApiRole.Forwarder ? key.Forwarder : null, locations);
         }
+
+        _hashes = _byHash.Keys.Select(hex => (HashBytes(hex), hex.ToLowerInvariant())).ToArray();
     }
 
-    public ApiCaller? Resolve(HttpContext context) =>
-        context.Request.Headers[Header].ToString() is { Length: > 0 } key && _byHash.TryGetValue(Hash(key), out var caller)
-            ? caller
-            : null;
+    /// <summary>The configured key <paramref name="key"/> is, or null.</summary>
+    public KnownKey? Resolve(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        string? match = null;
+        foreach (var (hash, hex) in _hashes)
+        {
+            // Every hash is compared, also after a match.
+            if (CryptographicOperations.FixedTimeEquals(presented, hash))
+            {
+                match = hex;
+            }
+        }
+
+        return match is null ? null : new KnownKey(match, _byHash[match]);
+    }
+
+    /// <summary>The key with this SHA-256 (hex), while it is still configured.</summary>
+    public KnownKey? Find(string hash) => _byHash.TryGetValue(hash, out var caller) ? new KnownKey(hash.ToLowerInvariant(), caller) : null;
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static byte[] HashBytes(string hex) =>
+        hex.Length == 2 * SHA256.HashSizeInBytes && hex.All(char.IsAsciiHexDigit)
+            ? Convert.FromHexString(hex)
+            : throw new InvalidOperationException($"Transit:ApiKeys: keyHash '{hex}' is not a SHA-256 in hex ({2 * SHA256.HashSizeInBytes} characters)");
 }

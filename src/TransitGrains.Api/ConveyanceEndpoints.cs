@@ -14,7 +14,7 @@ public static class ConveyanceEndpoints
     public static void MapConveyances(this IEndpointRouteBuilder api)
     {
         api.MapGet("/api/v1/conveyances/{mode}/{conveyanceId}", Get)
-            .RequireApiKey(ApiRole.Admin, ApiRole.Forwarder, ApiRole.Port)
+            .RequireAuthorization(ApiPolicies.AnyKey)
             .WithTags("Conveyances")
             .WithSummary("A train, barge, vessel or truck: status, calls, containers aboard")
             .WithDescription("mode is rail, barge, vessel or truck. A forwarder key sees only its own containers in 'aboard'.")

@@ -26,7 +26,7 @@ public static class EventEndpoints
 
     public static void MapEvents(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/api/v1/events", Submit).RequireApiKey(ApiRole.Port, ApiRole.Admin)
+        api.MapPost("/api/v1/events", Submit).RequireAuthorization(ApiPolicies.Port)
             .WithTags("Events")
             .WithSummary("Report a batch of 1-1000 events")
             .WithDescription(

@@ -29,24 +29,24 @@ public static class ShipmentEndpoints
     {
         var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments");
 
-        shipments.MapPost("/", Book).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapPost("/", Book).RequireAuthorization(ApiPolicies.Forwarder)
             .WithSummary("Book a shipment")
             .Produces<ShipmentView>(StatusCodes.Status201Created)
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        shipments.MapGet("/{shipmentId}", Get).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapGet("/{shipmentId}", Get).RequireAuthorization(ApiPolicies.Forwarder)
             .WithSummary("A shipment: where it is, when it arrives, customs, tax refund, timeline")
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        shipments.MapGet("/", ListByContainer).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapGet("/", ListByContainer).RequireAuthorization(ApiPolicies.Forwarder)
             .WithSummary("Shipments a container was booked into, newest first")
             .Produces<ShipmentList>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        shipments.MapDelete("/{shipmentId}", Cancel).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapDelete("/{shipmentId}", Cancel).RequireAuthorization(ApiPolicies.Forwarder)
             .WithSummary("Cancel a shipment")
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status404NotFound)

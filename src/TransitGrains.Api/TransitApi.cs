@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.OpenApi;
 
 namespace TransitGrains.Api;
@@ -14,10 +17,15 @@ public static class TransitApi
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var keys = configuration.GetSection("Transit:ApiKeys").Get<List<ApiKeyOptions>>() ?? [];
         services.AddSingleton(new ApiKeyRegistry(keys));
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(ApiPolicies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
+        services.AddTransitRateLimits(configuration, environment.IsDevelopment());
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddHealthChecks();
@@ -34,15 +42,25 @@ public static class TransitApi
         return services;
     }
 
+    /// <summary>Who is calling (the API key), then whether it is within its request budget, then whether it may.</summary>
+    public static void UseTransitApi(this IApplicationBuilder app)
+    {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+    }
+
     public static void MapTransitApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Probes are not rate limited: an orchestrator asking often must not make the service look down.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealth,
-        });
+        }).DisableRateLimiting();
         app.MapShipments();
         app.MapEvents();
         app.MapConveyances();

@@ -26,8 +26,50 @@ public sealed class AuthAndDocsTests(TransitApiFixture api)
 
     [Theory]
     [MemberData(nameof(ProtectedEndpoints))]
-    public async Task Unknown_key_is_401_problem(string method, string path) =>
-        (await Call(api.As("no-such-key"), method, path)).Problem(HttpStatusCode.Unauthorized);
+    public async Task Unknown_key_is_401_problem(string method, string path)
+    {
+        var response = await Call(api.As("no-such-key"), method, path);
+        response.Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal("ApiKey header=\"X-Api-Key\"", response.Header("WWW-Authenticate"));
+    }
+
+    [Fact]
+    public async Task A_key_configured_by_its_hash_only_is_that_key()
+    {
+        var results = await api.Submit([Json.Transport("DEPA", "BARGE", Ids.Conveyance("BRG"), Json.Shunde, Times.HoursAgo(2))], Keys.HashedPort);
+        Assert.Equal("ACCEPTED", (string?)results[0]!["status"]);
+
+        // A port key still, so not a forwarder's.
+        var problem = (await api.As(Keys.HashedPort).Get("/api/v1/shipments/ANY-1")).Problem(HttpStatusCode.Forbidden);
+        Assert.Equal("A port key may not do this; it needs a forwarder or admin key.", (string?)problem["detail"]);
+    }
+
+    [Theory]
+    [InlineData("not-hex-at-all")]
+    [InlineData("3c6d174f7d171806e4e221258ae6a640")]
+    public void A_key_hash_that_is_not_a_SHA256_in_hex_stops_the_silo(string keyHash)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new ApiKeyRegistry([new ApiKeyOptions { KeyHash = keyHash, Role = "admin" }]));
+        Assert.Contains("keyHash", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_registry_finds_a_key_by_the_key_or_by_its_hash_in_either_case()
+    {
+        var registry = new ApiKeyRegistry(
+        [
+            new ApiKeyOptions { Key = "plain-key", Role = "forwarder", Forwarder = "FWD-A" },
+            new ApiKeyOptions { KeyHash = Keys.HashedPortHash, Role = "port", Locations = { "CNSUD" } },
+        ]);
+
+        Assert.Equal(ApiRole.Forwarder, registry.Resolve("plain-key")!.Caller.Role);
+        var port = registry.Resolve(Keys.HashedPort)!;
+        Assert.Equal(Keys.HashedPortHash.ToLowerInvariant(), port.Hash);
+        Assert.Equal(ApiRole.Port, registry.Find(Keys.HashedPortHash.ToLowerInvariant())!.Caller.Role);
+        Assert.Null(registry.Resolve("plain-key "));
+        Assert.Null(registry.Resolve(""));
+    }
 
     [Fact]
     public async Task Port_key_may_not_book_403_and_nothing_is_booked()

@@ -31,6 +31,11 @@ public static class Keys
     /// <summary>Added by the fixture: a port system that may report at Shunde (CNSUD) only.</summary>
     public const string ShundePort = "sde-port-key";
 
+    /// <summary>Added by the fixture as <see cref="HashedPortHash"/> (its SHA-256, upper-case hex) only: a port system everywhere.</summary>
+    public const string HashedPort = "hashed-port-key";
+
+    public const string HashedPortHash = "3C6D174F7D171806E4E221258AE6A640C50E8E6E63335082FB9243552BF9869F";
+
     public const string ForwarderCode = "FWD-DEMO";
     public const string OtherForwarderCode = "FWD-OTHER";
 }
@@ -53,8 +58,27 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
+        _app = await StartSilo(
+            // A high index, so that the entry is added to the Development keys rather than replacing one.
+            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
+            "--Transit:ApiKeys:99:role=port",
+            "--Transit:ApiKeys:99:locations:0=CNSUD",
+            // A key configured by its SHA-256 only, as operators store them.
+            $"--Transit:ApiKeys:98:keyHash={Keys.HashedPortHash}",
+            "--Transit:ApiKeys:98:role=port",
+            "--Transit:ApiKeys:98:locations:0=*");
+        BaseAddress = BaseAddressOf(_app);
+        _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>
+    /// Starts the silo host exactly as <c>Program.cs</c> builds it, in Development with the embedded profile, on free
+    /// ports, with <paramref name="settings"/> (<c>--key=value</c>) on top.
+    /// </summary>
+    public static async Task<WebApplication> StartSilo(params string[] settings)
+    {
         var ports = FreePorts(2);
-        _app = SiloHost.Build(
+        var app = SiloHost.Build(
         [
             "--urls=http://127.0.0.1:0",
             "--environment=Development",
@@ -68,15 +92,13 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
             "--ConnectionStrings:Transit=",
             "--ConnectionStrings:TaxQueue=",
             "--Logging:LogLevel:Default=Warning",
-            // A high index, so that the entry is added to the Development keys rather than replacing one.
-            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:99:role=port",
-            "--Transit:ApiKeys:99:locations:0=CNSUD",
+            .. settings,
         ]);
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
-        _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await app.StartAsync();
+        return app;
     }
+
+    public static Uri BaseAddressOf(WebApplication app) => new(app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
 
     public async Task DisposeAsync()
     {
@@ -183,12 +205,15 @@ public sealed class ApiClient(HttpClient http, string? key)
             response.StatusCode,
             response.Content.Headers.ContentType?.MediaType,
             response.Headers.Location,
-            await response.Content.ReadAsStringAsync());
+            await response.Content.ReadAsStringAsync(),
+            response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
     }
 }
 
-public sealed record ApiResponse(HttpStatusCode Status, string? MediaType, Uri? Location, string Text)
+public sealed record ApiResponse(HttpStatusCode Status, string? MediaType, Uri? Location, string Text, IReadOnlyDictionary<string, string> Headers)
 {
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
+
     public JsonObject Body => JsonNode.Parse(Text)?.AsObject() ?? throw new InvalidOperationException("empty body");
 
     public ApiResponse Expect(HttpStatusCode status)
