@@ -43,6 +43,8 @@ namespace TransitGrains.Silo
             builder.UseOrleans(silo =>
             {
                 var cluster = ClusterSettings.From(configuration);
+                // Trace context travels with grain calls, so one trace follows a request from HTTP through the grains.
+                silo.AddActivityPropagation();
                 silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
                 {
                     o.ClusterId = cluster.ClusterId;
@@ -62,6 +64,7 @@ namespace TransitGrains.Silo
                 }
             });
 
+            builder.AddTransitTelemetry();
             builder.Services.AddTransitGrains(configuration);
             builder.Services.AddTaxRefundQueue(configuration);
             builder.Services.AddTransitApi(configuration, builder.Environment);
@@ -75,6 +78,7 @@ namespace TransitGrains.Silo
             app.UseStatusCodePages();
             app.UseTransitApi();
             app.MapTransitApi();
+            app.MapTransitMetrics();
             app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
             return app;
         }

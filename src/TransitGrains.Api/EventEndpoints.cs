@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -39,6 +40,7 @@ public static class EventEndpoints
 
     private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, IClock clock)
     {
+        var started = Stopwatch.GetTimestamp();
         var (batch, problem) = await ApiJson.ReadAsync<EventBatch>(http.Request);
         if (problem is not null)
         {
@@ -88,6 +90,11 @@ public static class EventEndpoints
             }
         }
 
+        TransitMetrics.EventsAnswered(
+            results.Count(r => r!.Status == EventResultStatus.ACCEPTED),
+            results.Count(r => r!.Status == EventResultStatus.DUPLICATE),
+            results.Count(r => r!.Status == EventResultStatus.REJECTED));
+        TransitMetrics.EventBatchAnswered(Stopwatch.GetElapsedTime(started));
         return Results.Ok(new EventBatchResult(results!));
     }
 }

@@ -80,6 +80,11 @@ public static class ShipmentEndpoints
 
         var booking = validated.Value!;
         var result = await grains.GetGrain<IShipmentGrain>(booking.ShipmentId).Book(booking);
+        if (result.Outcome == BookingOutcome.Created)
+        {
+            TransitMetrics.ShipmentBooked();
+        }
+
         return result.Outcome switch
         {
             BookingOutcome.Created => Results.Created($"/api/v1/shipments/{booking.ShipmentId}", result.Shipment),

@@ -1,45 +1,18 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
 namespace TransitGrains.Api.Tests;
 
 /// <summary>
-/// api.md 1.1 "Limits" through real HTTP, on a silo of its own whose port and anonymous budgets are tiny (the shared
+/// api.md 1.1 "Limits" through real HTTP, on the configured silo, whose port and anonymous budgets are tiny (the shared
 /// silo runs in Development with nothing configured, so nothing is limited there).
 /// </summary>
-public sealed class RateLimitTests : IAsyncLifetime, IDisposable
+[Collection(ConfiguredSiloCollection.Name)]
+public sealed class RateLimitTests(ConfiguredSiloFixture silo)
 {
-    private WebApplication? _app;
-    private HttpClient? _http;
-
-    public async Task InitializeAsync()
-    {
-        _app = await TransitApiFixture.StartSilo(
-            "--Transit:RateLimits:port:permitsPerSecond=1",
-            "--Transit:RateLimits:port:burst=3",
-            "--Transit:RateLimits:anonymous:permitsPerSecond=1",
-            "--Transit:RateLimits:anonymous:burst=2",
-            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:99:role=port",
-            "--Transit:ApiKeys:99:locations:0=CNSUD");
-        _http = new HttpClient { BaseAddress = TransitApiFixture.BaseAddressOf(_app), Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => _http?.Dispose();
-
-    private ApiClient As(string? key) => new(_http!, key);
+    private ApiClient As(string? key) => silo.As(key);
 
     [Fact]
     public async Task A_key_over_its_budget_gets_429_with_Retry_After_changes_nothing_and_is_served_again_once_refilled()
@@ -69,7 +42,7 @@ public sealed class RateLimitTests : IAsyncLifetime, IDisposable
         await Until429(body => shunde.Post("/api/v1/events", body), () => Json.Batch([Departure()]));
 
         // Another key of the same role still has its whole burst.
-        var results = (await As(Keys.Port).Post("/api/v1/events", Json.Batch([Departure()]))).Expect(HttpStatusCode.OK);
+        var results = (await As(Keys.HashedPort).Post("/api/v1/events", Json.Batch([Departure()]))).Expect(HttpStatusCode.OK);
         Assert.Equal("ACCEPTED", (string?)results.Body["results"]![0]!["status"]);
     }
 
