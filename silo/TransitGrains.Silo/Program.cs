@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using TransitGrains.Api;
 using TransitGrains.Grains;
 using TransitGrains.Persistence;
@@ -45,6 +46,7 @@ namespace TransitGrains.Silo
                 var cluster = ClusterSettings.From(configuration);
                 // Trace context travels with grain calls, so one trace follows a request from HTTP through the grains.
                 silo.AddActivityPropagation();
+                silo.AddDashboard();
                 silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
                 {
                     o.ClusterId = cluster.ClusterId;
@@ -79,6 +81,7 @@ namespace TransitGrains.Silo
             app.UseTransitApi();
             app.MapTransitApi();
             app.MapTransitMetrics();
+            app.MapDashboard();
             app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
             return app;
         }

@@ -116,6 +116,10 @@ public sealed class ApiAuthorizationResults : IAuthorizationMiddlewareResultHand
         {
             await next(context);
         }
+        else if (authorizeResult.Challenged && DashboardSignIn.WantsSignInForm(context))
+        {
+            await DashboardSignIn.Form(StatusCodes.Status401Unauthorized, null).ExecuteAsync(context);
+        }
         else if (authorizeResult.Challenged)
         {
             // RFC 9110: a 401 names how to authenticate.

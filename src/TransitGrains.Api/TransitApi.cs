@@ -17,12 +17,18 @@ public static class TransitApi
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>How a request says who it is: its X-Api-Key, or under /dashboard the sign-in cookie.</summary>
+    private const string CallerScheme = "Caller";
+
     public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var keys = configuration.GetSection("Transit:ApiKeys").Get<List<ApiKeyOptions>>() ?? [];
         services.AddSingleton(new ApiKeyRegistry(keys));
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "X-Api-Key, or the dashboard's sign-in cookie", o => o.ForwardDefaultSelector = context =>
+                DashboardSignIn.UsesCookie(context) ? DashboardSignIn.CookieScheme : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddDashboardCookie();
         services.AddAuthorization(ApiPolicies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
         services.AddTransitRateLimits(configuration, environment.IsDevelopment());
