@@ -4,8 +4,9 @@
 #   scripts/test.sh [extra arguments for dotnet test, e.g. --filter FullyQualifiedName~Persistence]
 #
 # Starts a throwaway PostgreSQL and Azurite, exports TRANSIT_TEST_PG and TRANSIT_TEST_QUEUE for the
-# tests, builds the solution in Release, runs each test project of the solution, stops both services and
-# prints the totals as one line, "N passed, N failed" (", N skipped" when any were skipped).
+# tests, installs the tools the tests run (scripts/tools.sh), builds the solution in Release, runs each
+# test project of the solution, stops both services and prints the totals as one line, "N passed,
+# N failed" (", N skipped" when any were skipped).
 # Fails when the build fails, a test fails or is skipped (tests that need a service must fail
 # without it, never skip), or no test ran at all.
 set -euo pipefail
@@ -20,6 +21,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
+
+# Redocly and Kiota, which the API tests run against the served OpenAPI document.
+bash scripts/tools.sh
 
 dotnet build TransitGrains.sln -c Release </dev/null
 

@@ -25,15 +25,20 @@ public static class EventEndpoints
 {
     public const int MaxBatch = 1000;
 
+    public const string ReportOperation = "ReportEvents";
+
     public static void MapEvents(this IEndpointRouteBuilder api)
     {
         api.MapPost("/api/v1/events", Submit).RequireAuthorization(ApiPolicies.Port)
             .WithTags("Events")
+            .WithName(ReportOperation)
             .WithSummary("Report a batch of 1-1000 events")
             .WithDescription(
                 "Each event is answered ACCEPTED, DUPLICATE (its eventId was seen before, whatever else it says) or REJECTED "
                 + "(with the reason; nothing changed). ACCEPTED and DUPLICATE events are durably stored before the answer. "
-                + "A port key reporting at a location outside its own gets that event REJECTED, not the whole batch.")
+                + "A port key reporting at a location outside its own gets that event REJECTED, not the whole batch. "
+                + "A body that is not a batch at all is 400.")
+            .Accepts<EventBatch>("application/json")
             .Produces<EventBatchResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }

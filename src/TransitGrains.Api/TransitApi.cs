@@ -9,7 +9,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Microsoft.OpenApi;
 
 namespace TransitGrains.Api;
 
@@ -35,16 +34,7 @@ public static class TransitApi
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddHealthChecks();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new OpenApiInfo
-            {
-                Title = "TransitGrains",
-                Version = "1",
-                Description = ContractNotes,
-            };
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", o => ApiDocument.Configure(o, ContractNotes));
         return services;
     }
 
@@ -102,5 +92,9 @@ public static class TransitApi
         - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
         - Instants the service itself stamps (receivedAt, issuedAt, deliveredAt, bookedAt) are in UTC ("Z"); partner times
           keep the offset they were sent with.
+        - Limits: a request without a valid key is counted against its client address's anonymous budget before it is
+          answered 401; a key's request is counted against its own budget before its role is checked (so 429 comes before
+          403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited.
+        - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
         """;
 }
