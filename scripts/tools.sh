@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, once, the tools the tests run besides .NET itself:
-#   - Redocly CLI (npm @redocly/cli) into .tools/redocly: lints the served OpenAPI document (redocly.yaml);
+#   - Redocly CLI (npm @redocly/cli) into .tools/redocly: lints the served OpenAPI document (.config/redocly.yaml);
 #   - the dotnet tools of .config/dotnet-tools.json: Kiota, which generates a C# client from that document.
 # scripts/test.sh runs it; run it yourself before `dotnet test tests/TransitGrains.Api.Tests` on a fresh clone.
 set -euo pipefail

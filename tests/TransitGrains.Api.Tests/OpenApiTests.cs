@@ -76,7 +76,7 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         var redocly = Path.Combine(Repository.Root, ".tools", "redocly", "node_modules", ".bin", "redocly");
         Assert.True(File.Exists(redocly), $"{redocly} is missing: run scripts/tools.sh (scripts/test.sh does)");
 
-        var lint = await Run(redocly, ["lint", file, "--config", Path.Combine(Repository.Root, "redocly.yaml"), "--format=json"]);
+        var lint = await Run(redocly, ["lint", file, "--config", Path.Combine(Repository.Root, ".config", "redocly.yaml"), "--format=json"]);
 
         var report = JsonNode.Parse(lint.Standard)!;
         Assert.True((int?)report["totals"]!["errors"] == 0, lint.Standard);
