@@ -14,20 +14,8 @@ BIN="$TOOLS/node_modules/.bin/redocly"
 log() { echo "tools.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-install_redocly() {
-  [[ -x "$BIN" ]] && return 0
-  command -v npm >/dev/null || die "npm is required to install @redocly/cli"
-  mkdir -p "$TOOLS"
-  # Two test runs starting at once must not run npm install into the same folder together.
-  (
-    flock 9
-    if [[ ! -x "$BIN" ]]; then
-      log "installing @redocly/cli@$REDOCLY_VERSION into .tools/redocly (once)"
-      npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "@redocly/cli@$REDOCLY_VERSION" >&2 </dev/null
-    fi
-  ) 9>"$TOOLS.lock"
-  [[ -x "$BIN" ]] || die "redocly not found after npm install"
-}
+# shellcheck source=scripts/npm-tool.sh
+source "$ROOT/scripts/npm-tool.sh"
 
-install_redocly
+install_npm_tool "@redocly/cli@$REDOCLY_VERSION" "$TOOLS" "$BIN"
 (cd "$ROOT" && dotnet tool restore >&2 </dev/null) || die "dotnet tool restore failed (.config/dotnet-tools.json)"

@@ -130,10 +130,15 @@ public sealed class ApiAuthorizationResults : IAuthorizationMiddlewareResultHand
         {
             var needed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<RolesAuthorizationRequirement>()
                 .SelectMany(r => r.AllowedRoles).Distinct().ToList() ?? [];
-            var role = context.User.FindFirst(ClaimTypes.Role)?.Value ?? "this";
-            await Problems.Forbidden($"A {role} key may not do this; it needs a {string.Join(" or ", needed)} key.").ExecuteAsync(context);
+            var role = context.User.FindFirst(ClaimTypes.Role)?.Value ?? "API";
+            var roles = string.Join(" or ", needed);
+            await Problems.Forbidden($"{Article(role, capital: true)} {role} key may not do this; it needs {Article(roles)} {roles} key.")
+                .ExecuteAsync(context);
         }
     }
+
+    private static string Article(string word, bool capital = false) =>
+        word.Length > 0 && "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal) ? (capital ? "An" : "an") : (capital ? "A" : "a");
 }
 
 public static class ApiCallers

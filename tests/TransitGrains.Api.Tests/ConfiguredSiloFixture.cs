@@ -14,16 +14,15 @@ public sealed class ConfiguredSiloCollection : ICollectionFixture<ConfiguredSilo
 /// A second silo for what the shared one leaves at its defaults: tiny port and anonymous request budgets, /metrics
 /// turned off, and OpenTelemetry sent over OTLP (HTTP/protobuf) to a stand-in collector that records what arrives.
 /// </summary>
-public sealed class ConfiguredSiloFixture : IAsyncLifetime, IDisposable
+public sealed class ConfiguredSiloFixture : IAsyncLifetime
 {
     private WebApplication? _collector;
-    private WebApplication? _app;
-    private HttpClient? _http;
+    private RunningSilo? _silo;
 
     /// <summary>OTLP export requests the stand-in collector received, by path (<c>/v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>).</summary>
     public ConcurrentDictionary<string, int> OtlpRequests { get; } = new(StringComparer.Ordinal);
 
-    public ApiClient As(string? key) => new(_http!, key);
+    public ApiClient As(string? key) => _silo!.As(key);
 
     public async Task InitializeAsync()
     {
@@ -39,36 +38,29 @@ public sealed class ConfiguredSiloFixture : IAsyncLifetime, IDisposable
         });
         await _collector.StartAsync();
 
-        _app = await TransitApiFixture.StartSilo(
+        _silo = await RunningSilo.Start(
             "--Transit:RateLimits:port:permitsPerSecond=1",
             "--Transit:RateLimits:port:burst=3",
             "--Transit:RateLimits:anonymous:permitsPerSecond=1",
             "--Transit:RateLimits:anonymous:burst=2",
             "--Transit:Metrics:Enabled=false",
-            $"--OTEL_EXPORTER_OTLP_ENDPOINT={TransitApiFixture.BaseAddressOf(_collector)}",
+            $"--OTEL_EXPORTER_OTLP_ENDPOINT={RunningSilo.BaseAddressOf(_collector)}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_METRIC_EXPORT_INTERVAL=500",
-            "--OTEL_BSP_SCHEDULE_DELAY=200",
-            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:99:role=port",
-            "--Transit:ApiKeys:99:locations:0=CNSUD",
-            $"--Transit:ApiKeys:98:keyHash={Keys.HashedPortHash}",
-            "--Transit:ApiKeys:98:role=port",
-            "--Transit:ApiKeys:98:locations:0=*");
-        _http = new HttpClient { BaseAddress = TransitApiFixture.BaseAddressOf(_app), Timeout = TimeSpan.FromSeconds(60) };
+            "--OTEL_BSP_SCHEDULE_DELAY=200");
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var app in new[] { _app, _collector })
+        if (_silo is not null)
         {
-            if (app is not null)
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
+            await _silo.DisposeAsync();
+        }
+
+        if (_collector is not null)
+        {
+            await _collector.StopAsync();
+            await _collector.DisposeAsync();
         }
     }
-
-    public void Dispose() => _http?.Dispose();
 }

@@ -32,10 +32,15 @@ public sealed class DashboardTests(TransitApiFixture api) : IDisposable
     }
 
     [Theory]
-    [InlineData(Keys.Forwarder)]
-    [InlineData(Keys.Port)]
-    public async Task Other_keys_are_403(string key) =>
-        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Get, "/dashboard/", key: key)).StatusCode);
+    [InlineData(Keys.Forwarder, "forwarder")]
+    [InlineData(Keys.Port, "port")]
+    public async Task Other_keys_are_403(string key, string role)
+    {
+        var response = await Send(HttpMethod.Get, "/dashboard/", key: key);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains($"A {role} key may not do this; it needs an admin key.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_browser_without_credentials_gets_the_sign_in_form()

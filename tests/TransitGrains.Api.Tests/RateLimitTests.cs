@@ -75,11 +75,7 @@ public sealed class RateLimitTests(ConfiguredSiloFixture silo)
     [Fact]
     public void Outside_Development_every_budget_has_a_default_and_configuration_overrides_it()
     {
-        var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["port:permitsPerSecond"] = "5",
-            ["port:burst"] = "7",
-        }).Build();
+        var configured = Section(("port:permitsPerSecond", "5"), ("port:burst", "7"));
 
         var production = Api.RateLimits.Budgets(configured, development: false);
         Assert.Equal((50, 100), (production["forwarder"].PermitsPerSecond, production["forwarder"].Burst));
@@ -90,22 +86,21 @@ public sealed class RateLimitTests(ConfiguredSiloFixture silo)
         var development = Api.RateLimits.Budgets(configured, development: true);
         Assert.Equal(["port"], development.Keys);
 
-        var noDefaults = Api.RateLimits.Budgets(new ConfigurationBuilder().Build(), development: false);
+        var noDefaults = Api.RateLimits.Budgets(Section(), development: false);
         Assert.Equal((200, 400), (noDefaults["port"].PermitsPerSecond, noDefaults["port"].Burst));
     }
 
     [Fact]
     public void A_budget_below_one_stops_the_silo_with_its_name()
     {
-        var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["admin:permitsPerSecond"] = "0",
-            ["admin:burst"] = "10",
-        }).Build();
+        var configured = Section(("admin:permitsPerSecond", "0"), ("admin:burst", "10"));
 
         var error = Assert.Throws<InvalidOperationException>(() => Api.RateLimits.Budgets(configured, development: false));
         Assert.Contains("Transit:RateLimits:admin", error.Message, StringComparison.Ordinal);
     }
+
+    private static IConfiguration Section(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => (string?)s.Value)).Build();
 
     private static JsonObject Departure() =>
         Json.Transport("DEPA", "BARGE", Ids.Conveyance("RL"), Json.Shunde, Times.HoursAgo(1));

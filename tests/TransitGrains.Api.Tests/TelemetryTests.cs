@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using TransitGrains.Persistence.Tests;
 
 namespace TransitGrains.Api.Tests;
@@ -100,31 +99,26 @@ public sealed class TelemetryConfigurationTests(ConfiguredSiloFixture silo)
 }
 
 /// <summary>One trace per batch: from the HTTP request through the grain calls (and, on PostgreSQL, its commands).</summary>
-public sealed class TraceTests : IAsyncLifetime, IDisposable
+public sealed class TraceTests : IAsyncLifetime
 {
     private readonly PostgresDatabases _databases = new();
-    private WebApplication? _app;
-    private HttpClient? _http;
+    private RunningSilo? _silo;
 
     public async Task InitializeAsync()
     {
         await _databases.InitializeAsync();
-        _app = await TransitApiFixture.StartSilo($"--ConnectionStrings:Transit={await _databases.CreateMigratedAsync()}");
-        _http = new HttpClient { BaseAddress = TransitApiFixture.BaseAddressOf(_app), Timeout = TimeSpan.FromSeconds(60) };
+        _silo = await RunningSilo.Start($"--ConnectionStrings:Transit={await _databases.CreateMigratedAsync()}");
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_silo is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _silo.DisposeAsync();
         }
 
         await _databases.DisposeAsync();
     }
-
-    public void Dispose() => _http?.Dispose();
 
     [Fact]
     public async Task A_batch_is_one_trace_from_HTTP_through_the_grains_to_PostgreSQL()
@@ -141,7 +135,7 @@ public sealed class TraceTests : IAsyncLifetime, IDisposable
         request.Headers.Add("X-Api-Key", Keys.Port);
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
-        using var response = await _http!.SendAsync(request);
+        using var response = await _silo!.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var sources = await Wait.Until(
