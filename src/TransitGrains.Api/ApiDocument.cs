@@ -58,7 +58,7 @@ public static class ApiDocument
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, context.Document)] = [] }];
                 operation.Responses["401"] = ProblemResponse("No X-Api-Key, or one that is not configured.", context.Document);
-                if (policies.Any(p => p != ApiPolicies.AnyKey))
+                if (!policies.All(ApiPolicies.AdmitsEveryRole))
                 {
                     operation.Responses["403"] = ProblemResponse("The key's role may not do this.", context.Document);
                 }

@@ -43,7 +43,7 @@ public sealed class ApiKeyIdentity : ClaimsIdentity
             yield return new Claim(ForwarderClaim, forwarder);
         }
 
-        if (key.Caller.Role == ApiRole.Port)
+        if (key.Caller.Role is not (ApiRole.Forwarder or ApiRole.Admin))
         {
             foreach (var location in key.Caller.Locations ?? new HashSet<string> { "*" })
             {
@@ -86,8 +86,8 @@ public static class ApiPolicies
     /// <summary>The dashboard: admins only.</summary>
     public const string Admin = "admin";
 
-    /// <summary>Conveyances: every role.</summary>
-    public const string AnyKey = "any-key";
+    /// <summary>Conveyances: forwarders, port systems and admins.</summary>
+    public const string Conveyances = "conveyances";
 
     /// <summary>The roles each policy admits: the one table to change when a role is added.</summary>
     private static readonly Dictionary<string, ApiRole[]> Admits = new(StringComparer.Ordinal)
@@ -95,8 +95,12 @@ public static class ApiPolicies
         [Forwarder] = [ApiRole.Forwarder, ApiRole.Admin],
         [Port] = [ApiRole.Port, ApiRole.Admin],
         [Admin] = [ApiRole.Admin],
-        [AnyKey] = Enum.GetValues<ApiRole>(),
+        [Conveyances] = [ApiRole.Forwarder, ApiRole.Port, ApiRole.Admin],
     };
+
+    /// <summary>Whether every role passes the policy (so that it never answers 403).</summary>
+    public static bool AdmitsEveryRole(string? policy) =>
+        policy is not null && Admits.TryGetValue(policy, out var roles) && Enum.GetValues<ApiRole>().All(roles.Contains);
 
     public static void Add(AuthorizationOptions options)
     {

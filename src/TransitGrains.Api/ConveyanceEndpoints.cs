@@ -15,7 +15,7 @@ public static class ConveyanceEndpoints
     public static void MapConveyances(this IEndpointRouteBuilder api)
     {
         api.MapGet("/api/v1/conveyances/{mode}/{conveyanceId}", Get)
-            .RequireAuthorization(ApiPolicies.AnyKey)
+            .RequireAuthorization(ApiPolicies.Conveyances)
             .WithTags("Conveyances")
             .WithName("GetConveyance")
             .WithSummary("A train, barge, vessel or truck: status, calls, containers aboard")
