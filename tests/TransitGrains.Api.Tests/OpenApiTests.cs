@@ -26,8 +26,9 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         Assert.Equal("X-Api-Key", (string?)scheme["name"]);
 
         var operations = Operations(document).ToList();
-        Assert.Equal(6, operations.Count);
-        Assert.Equal(operations.Count, operations.Select(o => (string?)o.Operation["operationId"]).Distinct().Count());
+        var ids = operations.Select(o => (string?)o.Operation["operationId"]).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Subset(ids.ToHashSet(), new HashSet<string?> { "BookShipment", "GetShipment", "ListShipments", "CancelShipment", "ReportEvents", "GetConveyance" });
         foreach (var (name, operation) in operations)
         {
             Assert.False(string.IsNullOrWhiteSpace((string?)operation["operationId"]), name);
