@@ -50,7 +50,7 @@ public static class ForwarderCommands
             var items = await client.ListByContainer(parse.GetRequiredValue(container), ct);
             Table.Write(output, ["SHIPMENT", "STATUS", "FROM", "TO", "ETA", "CONTAINERS"], items.Select(s => new[]
             {
-                s.ShipmentId, s.Status, s.Legs[0].From, s.Legs[^1].To, LocalTimes.Format(s.Eta, s.Legs[^1].To), s.Containers.Count.ToString(),
+                s.ShipmentId, s.Status, s.Legs[0].From, s.Legs[^1].To, LocalTimes.Format(s.Eta), s.Containers.Count.ToString(),
             }));
             return 0;
         }));

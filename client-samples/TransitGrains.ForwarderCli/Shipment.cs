@@ -51,13 +51,14 @@ public sealed record TimelineEntry(
     string Location,
     string? ModeOfTransport,
     string? ConveyanceId,
-    string? ContainerNumber);
+    string? ContainerNumber,
+    string? ReportedBy);
 
 public sealed record ShipmentList(IReadOnlyList<Shipment> Items);
 
 public static class Json
 {
-    /// <summary>The API's conventions: camelCase, times as ISO-8601 with an offset (NodaTime keeps the offset as sent).</summary>
+    /// <summary>The API's conventions: camelCase, times as ISO-8601 with an offset (NodaTime keeps the offset the service answered with).</summary>
     public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

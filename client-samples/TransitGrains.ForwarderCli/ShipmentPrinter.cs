@@ -35,15 +35,16 @@ public static class ShipmentPrinter
         }
     }
 
-    public static readonly string[] TimelineHeader = ["TIME", "WHERE", "EVENT", "CONVEYANCE", "CONTAINER"];
+    public static readonly string[] TimelineHeader = ["TIME", "WHERE", "EVENT", "CONVEYANCE", "CONTAINER", "REPORTED BY"];
 
     public static string[] TimelineRow(TimelineEntry e) =>
     [
-        LocalTimes.Format(e.EventDateTime, e.Location),
+        LocalTimes.Format(e.EventDateTime),
         e.Location,
         e.Classifier == "ACT" ? e.EventCode : $"{e.EventCode} {e.Classifier}",
         e.ConveyanceId is null ? "-" : $"{e.ModeOfTransport} {e.ConveyanceId}",
         e.ContainerNumber ?? "-",
+        e.ReportedBy ?? "-", // none for events recorded before the service kept reporters
     ];
 
     /// <summary>What a forwarder watches, by name; <c>watch</c> prints the ones whose value changed.</summary>
@@ -53,9 +54,9 @@ public static class ShipmentPrinter
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["status"] = s.Status,
-            ["eta"] = $"{LocalTimes.Format(s.Eta, last)} at {last}",
+            ["eta"] = $"{LocalTimes.Format(s.Eta)} at {last}",
             ["customs"] = s.Customs is { } c
-                ? $"{c.Status}{(c.Location is null ? "" : $" at {c.Location}")}{(c.ReleasedAt is null ? "" : $", {LocalTimes.Format(c.ReleasedAt, c.Location)}")}"
+                ? $"{c.Status}{(c.Location is null ? "" : $" at {c.Location}")}{(c.ReleasedAt is null ? "" : $", {LocalTimes.Format(c.ReleasedAt)}")}"
                 : "-",
             ["refund"] = Refund(s.TaxRefund),
         };
@@ -82,7 +83,7 @@ public static class ShipmentPrinter
         }
 
         var route = refund.DeparturePort is null ? "" : $" {refund.DeparturePort} -> {refund.ExitPort}";
-        var deadline = refund.Deadline is null ? "" : $", exit deadline {LocalTimes.Format(refund.Deadline, refund.DeparturePort)}";
+        var deadline = refund.Deadline is null ? "" : $", exit deadline {LocalTimes.Format(refund.Deadline)}";
         var triggers = refund.Triggers is { Count: > 0 } sent
             ? "; triggers: " + string.Join(", ", sent.Select(t =>
                 $"{t.Kind}{(t.Reason is null ? "" : $" ({t.Reason})")}{(t.DeliveredAt is null ? " (not yet delivered)" : "")}"))
@@ -94,14 +95,14 @@ public static class ShipmentPrinter
         leg.TranshippedTo is { Count: > 0 } onward ? $"{leg.ConveyanceId} -> {string.Join(" -> ", onward)}" : leg.ConveyanceId;
 
     // The best time known, marked: act(ual), est(imated), or pl(an)ned.
-    private static string Departure(Leg leg) => Best(leg.ActualDeparture, leg.EstimatedDeparture, leg.PlannedDeparture, leg.From);
+    private static string Departure(Leg leg) => Best(leg.ActualDeparture, leg.EstimatedDeparture, leg.PlannedDeparture);
 
-    private static string Arrival(Leg leg) => Best(leg.ActualArrival, leg.EstimatedArrival, leg.PlannedArrival, leg.To);
+    private static string Arrival(Leg leg) => Best(leg.ActualArrival, leg.EstimatedArrival, leg.PlannedArrival);
 
-    private static string Best(OffsetDateTime? actual, OffsetDateTime? estimated, OffsetDateTime? planned, string at) =>
-        actual is not null ? $"{LocalTimes.Format(actual, at)} act"
-        : estimated is not null ? $"{LocalTimes.Format(estimated, at)} est"
-        : planned is not null ? $"{LocalTimes.Format(planned, at)} pln"
+    private static string Best(OffsetDateTime? actual, OffsetDateTime? estimated, OffsetDateTime? planned) =>
+        actual is not null ? $"{LocalTimes.Format(actual)} act"
+        : estimated is not null ? $"{LocalTimes.Format(estimated)} est"
+        : planned is not null ? $"{LocalTimes.Format(planned)} pln"
         : "-";
 }
 

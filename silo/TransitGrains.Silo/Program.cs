@@ -19,6 +19,8 @@ return 0;
 namespace TransitGrains.Silo
 {
     using Microsoft.Extensions.Logging;
+    using NodaTime.Text;
+    using TransitGrains.Domain.TaxRefund;
 
     /// <summary>The host: one process runs an Orleans silo and the HTTP API in front of it.</summary>
     public static class SiloHost
@@ -109,6 +111,22 @@ namespace TransitGrains.Silo
             if (NonEmpty(app.Configuration.GetConnectionString(TaxQueueOptions.ConnectionStringName)) is null)
             {
                 logger.LogWarning("No ConnectionStrings:TaxQueue: tax refund triggers are kept in the outbox and written to the log, not queued.");
+            }
+
+            // What the refund triggers are based on, and where each notice's lists come from: for the operator and the auditor.
+            foreach (var notice in app.Services.GetRequiredService<RefundPolicyBook>().Policies)
+            {
+                logger.LogInformation(
+                    "Refund notice {Name}: {Modes} legs from {DeparturePorts} to {ExitPorts}, in force {EffectiveFrom} to {EffectiveTo}, "
+                    + "exit within {ExitDeadlineDays} days. Source: {Source}",
+                    notice.Name,
+                    string.Join("/", notice.Modes.Order()),
+                    string.Join(" ", notice.DeparturePorts),
+                    string.Join(" ", notice.ExitPorts),
+                    LocalDatePattern.Iso.Format(notice.EffectiveFrom),
+                    notice.EffectiveTo is { } to ? LocalDatePattern.Iso.Format(to) : "(open)",
+                    notice.ExitDeadlineDays,
+                    notice.Source ?? "(none given)");
             }
         }
 

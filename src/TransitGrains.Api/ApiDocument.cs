@@ -40,7 +40,8 @@ public static class ApiDocument
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = ApiKeyRegistry.Header,
-                Description = "An API key of role forwarder (bound to one forwarder), port (bound to UN/LOCODEs or all) or admin.",
+                Description = "An API key of role forwarder (bound to one forwarder), port or customs (bound to UN/LOCODEs or all; "
+                    + "port reports TRANSPORT and EQUIPMENT events unless configured otherwise, customs CUSTOMS events) or admin.",
             };
             foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
             {
@@ -133,7 +134,7 @@ public static class ApiDocument
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
         ["Shipments"] = "Forwarders book shipments and follow them: legs, containers, ETA, customs and the tax refund.",
-        ["Events"] = "Port, terminal and rail systems report what happened, in batches, with retries and duplicates.",
+        ["Events"] = "Port, terminal, rail and customs systems report what happened, in batches, with retries and duplicates.",
         ["Conveyances"] = "Trains, barges, vessels and trucks: their calls and who is aboard.",
     };
 
@@ -164,11 +165,12 @@ public static class ApiDocument
         [typeof(EventBatch)] = schema => Describe(schema, ["events"]).Items("events", "1-1000 events, each answered in order.", 1, EventEndpoints.MaxBatch),
         [typeof(EventSubmission)] = schema => Describe(schema, ["eventId", "eventType", "eventCode", "eventDateTime", "location"],
             ("eventId", Text("1-100 characters; the same id again is a duplicate, whatever else it says.", minLength: 1, maxLength: 100)),
-            ("eventType", Choice("TRANSPORT (a conveyance), EQUIPMENT (a container) or CUSTOMS.", typeof(EventType))),
+            ("eventType", Choice("TRANSPORT (a conveyance), EQUIPMENT (a container) or CUSTOMS; one the key may report (a port key: "
+                + "TRANSPORT and EQUIPMENT unless configured otherwise, a customs key: CUSTOMS).", typeof(EventType))),
             ("eventCode", Choice("TRANSPORT: DEPA ARRI CROS; EQUIPMENT: GTIN GTOT LOAD DISC STUF STRP; CUSTOMS: CUSR CUSI CUSH CUSX.", typeof(EventCode))),
             ("classifier", Choice("ACT (actual, the default), EST (estimated) or PLN (planned).", typeof(EventClassifier))),
             ("eventDateTime", Time("At most 1 day in the future for ACT.")),
-            ("location", Text("UN/LOCODE; a port key may report only at its own locations.", UnLocode)),
+            ("location", Text("UN/LOCODE; a port or customs key may report only at its own locations.", UnLocode)),
             ("facility", Text("Optional: the terminal or yard.")),
             ("modeOfTransport", Choice("Needed by TRANSPORT events and LOAD/DISC.", typeof(TransportMode))),
             ("conveyanceId", Text("Needed by TRANSPORT events and LOAD/DISC.", Code, 3, 60)),

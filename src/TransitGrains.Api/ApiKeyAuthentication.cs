@@ -11,15 +11,17 @@ using Microsoft.Extensions.Options;
 namespace TransitGrains.Api;
 
 /// <summary>
-/// Who a configured key is, as ASP.NET Core sees it: its role (<see cref="ClaimTypes.Role"/>), the forwarder or locations it
-/// is bound to, and the key's hash, which names the key (its request budget) without revealing it. Every claim is made
-/// here, from the key's entry.
+/// Who a configured key is, as ASP.NET Core sees it: its role (<see cref="ClaimTypes.Role"/>), the name its reports are
+/// recorded under (<see cref="ClaimTypes.Name"/>), the forwarder or locations it is bound to, the event types it may report,
+/// and the key's hash, which names the key (its request budget) without revealing it. Every claim is made here, from the
+/// key's entry.
 /// </summary>
 public sealed class ApiKeyIdentity : ClaimsIdentity
 {
     public const string KeyHashClaim = "transit:key";
     public const string ForwarderClaim = "transit:forwarder";
     public const string LocationClaim = "transit:location";
+    public const string EventTypeClaim = "transit:eventType";
 
     public ApiKeyIdentity(KnownKey key, string authenticationType)
         : base(ClaimsOf(key), authenticationType, ClaimTypes.Name, ClaimTypes.Role)
@@ -38,6 +40,7 @@ public sealed class ApiKeyIdentity : ClaimsIdentity
     {
         yield return new Claim(KeyHashClaim, key.Hash);
         yield return new Claim(ClaimTypes.Role, RoleName(key.Caller.Role));
+        yield return new Claim(ClaimTypes.Name, key.Caller.Name);
         if (key.Caller.Forwarder is { } forwarder)
         {
             yield return new Claim(ForwarderClaim, forwarder);
@@ -49,6 +52,11 @@ public sealed class ApiKeyIdentity : ClaimsIdentity
             {
                 yield return new Claim(LocationClaim, location);
             }
+        }
+
+        foreach (var type in key.Caller.EventTypes)
+        {
+            yield return new Claim(EventTypeClaim, type.ToString());
         }
     }
 }
@@ -80,7 +88,7 @@ public static class ApiPolicies
     /// <summary>Shipments: forwarders and admins.</summary>
     public const string Forwarder = "forwarder";
 
-    /// <summary>Events: port systems and admins.</summary>
+    /// <summary>Events: port and customs systems and admins.</summary>
     public const string Port = "port";
 
     /// <summary>The dashboard: admins only.</summary>
@@ -93,7 +101,7 @@ public static class ApiPolicies
     private static readonly Dictionary<string, ApiRole[]> Admits = new(StringComparer.Ordinal)
     {
         [Forwarder] = [ApiRole.Forwarder, ApiRole.Admin],
-        [Port] = [ApiRole.Port, ApiRole.Admin],
+        [Port] = [ApiRole.Port, ApiRole.Customs, ApiRole.Admin],
         [Admin] = [ApiRole.Admin],
         [Conveyances] = [ApiRole.Forwarder, ApiRole.Port, ApiRole.Admin],
     };

@@ -36,7 +36,9 @@ public static class EventEndpoints
             .WithDescription(
                 "Each event is answered ACCEPTED, DUPLICATE (its eventId was seen before, whatever else it says) or REJECTED "
                 + "(with the reason; nothing changed). ACCEPTED and DUPLICATE events are durably stored before the answer. "
-                + "A port key reporting at a location outside its own gets that event REJECTED, not the whole batch. "
+                + "An event of a type the key may not report (a port key: TRANSPORT and EQUIPMENT unless configured otherwise; a "
+                + "customs key: CUSTOMS only) or at a location outside the key's own is REJECTED, not the whole batch. "
+                + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline). "
                 + "A body that is not a batch at all is 400.")
             .Accepts<EventBatch>("application/json")
             .Produces<EventBatchResult>()
@@ -74,14 +76,19 @@ public static class EventEndpoints
             {
                 results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED, validated.Errors.ToString());
             }
-            else if (!caller.MayReportAt(validated.Value!.Location))
+            else if (!caller.MayReport(validated.Value!.EventType))
+            {
+                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
+                    $"eventType: this key may not report {validated.Value.EventType} events; it may report {MayReport(caller)}");
+            }
+            else if (!caller.MayReportAt(validated.Value.Location))
             {
                 results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
                     $"location: this key may not report at {validated.Value.Location}");
             }
             else
             {
-                valid.Add((i, validated.Value));
+                valid.Add((i, validated.Value with { ReportedBy = caller.Name }));
             }
         }
 
@@ -102,4 +109,7 @@ public static class EventEndpoints
         TransitMetrics.EventBatchAnswered(Stopwatch.GetElapsedTime(started));
         return Results.Ok(new EventBatchResult(results!));
     }
+
+    private static string MayReport(ApiCaller caller) =>
+        string.Join(", ", Enum.GetValues<EventType>().Where(caller.MayReport));
 }

@@ -31,6 +31,8 @@ public static class RateLimits
     {
         [ApiRole.Forwarder] = "forwarder",
         [ApiRole.Port] = "port",
+        // api.md names no customs budget: a customs system reports events as a port system does.
+        [ApiRole.Customs] = "port",
         [ApiRole.Admin] = "admin",
     };
 

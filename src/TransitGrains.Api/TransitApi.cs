@@ -77,6 +77,12 @@ public static class TransitApi
         Multimodal transit tracking: China-Europe rail, Pearl River one-port barges into Nansha, ocean vessels.
         Authenticate with the X-Api-Key header. Where the v1 contract is silent, this service does the following:
         - A port key reporting at a location outside its own: that event is REJECTED (the rest of the batch is processed).
+        - Who may report what: a port key without eventTypes reports TRANSPORT and EQUIPMENT, a customs key CUSTOMS only (at its
+          locations, all when it lists none), an admin key every type; an event of another type is REJECTED, its error
+          naming the types the key may report. A customs key may not read conveyances (GET is for admin, forwarder, port).
+        - reportedBy on a timeline entry is the name of the key whose report was recorded: for a duplicate, the first report's.
+          A key's name defaults to the first 8 hexadecimal characters of its SHA-256. Events recorded before reporters were
+          kept have reportedBy null.
         - Duplicate eventIds inside one batch: the first is processed, the others are DUPLICATE.
         - Shipment status IN_TRANSIT starts with the first ACT event; EST and PLN events only move expected and planned times.
         - ETA: the last leg's actual arrival, else its latest EST (most recently received), else its planned arrival shifted by
@@ -88,13 +94,27 @@ public static class TransitApi
           out is AT_FACILITY at that location.
         - Rail transhipment at a gauge break: a container loaded mid-leg onto another conveyance of the leg's mode continues
           that leg on it; the leg lists it in transhippedTo and the container shows the new conveyanceId.
-        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's.
+        - The departure-port refund applies to the leg of a mode its notice lists: a BARGE leg under a waterway notice, a RAIL
+          leg (rail customs transfer) under a rail notice; the rules for the barge apply to that train.
+        - EXIT_CONFIRMED carries the onward vessel's conveyanceId; REFUND_ELIGIBLE and REFUND_REVOKED carry the barge's (or train's).
+        - Every container aboard at the DEPA means a reported LOAD: a container only counted aboard because the conveyance
+          left (no LOAD) does not make REFUND_ELIGIBLE due. A CUSH/CUSI after the departure does not take back the release.
+        - Late exit reports (Transit:TaxRefund:ExitReportGrace, default 3 days): the exit counts as reported when the last of
+          its events (the vessel's DEPA, each container's LOAD) was received.
         - GET /api/v1/conveyances/{mode}/{id}: an invalid mode or id is 400; unknown is 404.
-        - Instants the service itself stamps (receivedAt, issuedAt, deliveredAt, bookedAt) are in UTC ("Z"); partner times
-          keep the offset they were sent with.
+        - Times in their place's zone: every time that belongs to a location (event times, legs' planned, estimated and
+          actual departures at 'from' and arrivals at 'to', the ETA and etaHistory at the last leg's 'to', customs releasedAt,
+          conveyance calls and lastEventDateTime, and the refund trigger's releasedAt, departedAt and exitedAt) is the instant
+          reported, shown in that location's IANA tzdb zone at that instant (summer time included), whatever offset the
+          reporter used. The zone comes from the service's UN/LOCODE table: the location's own entry, else its country's
+          where the country keeps one clock. A location the table cannot place keeps the offset it was reported with.
+          An etaHistory entry that changed only the offset, not the instant, is not shown.
+        - The refund deadline is in China time (Asia/Shanghai). Instants the service itself stamps (receivedAt, issuedAt,
+          deliveredAt, bookedAt, changedAt) are in UTC ("Z").
         - Limits: a request without a valid key is counted against its client address's anonymous budget before it is
           answered 401; a key's request is counted against its own budget before its role is checked (so 429 comes before
-          403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited.
+          403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited. A customs key draws on
+          the port budget (Transit:RateLimits:port).
         - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
         """;
 }

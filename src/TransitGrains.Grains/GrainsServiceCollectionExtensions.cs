@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.TaxRefund;
 
 namespace TransitGrains.Grains;
 

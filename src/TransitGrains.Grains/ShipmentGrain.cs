@@ -257,10 +257,11 @@ public sealed class ShipmentGrain(
     private async Task KeepDeadlineReminder(Instant now)
     {
         var refund = _evaluation!.Refund;
-        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.Deadline is { } deadline)
+        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.RevocationDue is { } revocationDue)
         {
-            var untilDeadline = (deadline.ToInstant() - now).ToTimeSpan();
-            var dueTime = untilDeadline > TimeSpan.Zero ? untilDeadline + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
+            // Due once the deadline and the grace for a late exit report have passed (the domain says when).
+            var untilDue = (revocationDue - now).ToTimeSpan();
+            var dueTime = untilDue > TimeSpan.Zero ? untilDue + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
             if (await Known(DeadlineReminder) is null)
             {
                 // Orleans skips a tick missed while the silo was down and waits for the next period: keep the

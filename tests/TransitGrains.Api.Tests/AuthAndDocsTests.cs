@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 
 namespace TransitGrains.Api.Tests;
@@ -44,31 +45,19 @@ public sealed class AuthAndDocsTests(TransitApiFixture api)
         Assert.Equal("A port key may not do this; it needs a forwarder or admin key.", (string?)problem["detail"]);
     }
 
-    [Theory]
-    [InlineData("not-hex-at-all")]
-    [InlineData("3c6d174f7d171806e4e221258ae6a640")]
-    public void A_key_hash_that_is_not_a_SHA256_in_hex_stops_the_silo(string keyHash)
-    {
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            new ApiKeyRegistry([new ApiKeyOptions { KeyHash = keyHash, Role = "admin" }]));
-        Assert.Contains("keyHash", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
-    public void The_registry_finds_a_key_by_the_key_or_by_its_hash_in_either_case()
+    public void A_keys_identity_carries_its_role_name_locations_and_event_types_as_claims()
     {
-        var registry = new ApiKeyRegistry(
-        [
-            new ApiKeyOptions { Key = "plain-key", Role = "forwarder", Forwarder = "FWD-A" },
-            new ApiKeyOptions { KeyHash = Keys.HashedPortHash, Role = "port", Locations = { "CNSUD" } },
-        ]);
+        var key = new ApiKeyRegistry([new ApiKeyOptions { Key = "sde", Role = "customs", Name = "shunde-customs", Locations = { "CNSUD" } }])
+            .Resolve("sde")!;
 
-        Assert.Equal(ApiRole.Forwarder, registry.Resolve("plain-key")!.Caller.Role);
-        var port = registry.Resolve(Keys.HashedPort)!;
-        Assert.Equal(Keys.HashedPortHash.ToLowerInvariant(), port.Hash);
-        Assert.Equal(ApiRole.Port, registry.Find(Keys.HashedPortHash.ToLowerInvariant())!.Caller.Role);
-        Assert.Null(registry.Resolve("plain-key "));
-        Assert.Null(registry.Resolve(""));
+        var identity = new ApiKeyIdentity(key, ApiKeyAuthenticationHandler.SchemeName);
+
+        Assert.Equal("shunde-customs", identity.Name);
+        Assert.True(identity.HasClaim(ClaimTypes.Role, "customs"));
+        Assert.Equal(key.Hash, identity.FindFirst(ApiKeyIdentity.KeyHashClaim)?.Value);
+        Assert.Equal(["CNSUD"], identity.FindAll(ApiKeyIdentity.LocationClaim).Select(c => c.Value));
+        Assert.Equal(["CUSTOMS"], identity.FindAll(ApiKeyIdentity.EventTypeClaim).Select(c => c.Value));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
         Assert.Equal(customs, (string?)booked["customs"]!["status"]);
         Assert.Equal("NOT_APPLICABLE", (string?)booked["taxRefund"]!["status"]);
 
-        await api.ReleaseAndDepartBarge(container, barge);
+        await api.ReleaseLoadAndDepartBarge(container, barge);
 
         var shipment = await api.Shipment(id);
         Assert.Equal("RELEASED", (string?)shipment["customs"]!["status"]);
@@ -61,7 +61,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     public async Task Revoking_the_declaration_after_departure_revokes_the_refund()
     {
         var (id, container, barge) = await api.BookOnePort("CUSX");
-        await api.ReleaseAndDepartBarge(container, barge);
+        await api.ReleaseLoadAndDepartBarge(container, barge);
         Assert.Equal("TRIGGERED", (string?)(await api.Shipment(id))["taxRefund"]!["status"]);
 
         await api.Report(Json.Customs("CUSX", container, Json.Shunde, Times.HoursAgo(1)));
@@ -75,7 +75,7 @@ public sealed class CustomsRefundAndEtaTests(TransitApiFixture api)
     public async Task Leaving_the_exit_port_other_than_by_the_vessel_revokes_the_refund()
     {
         var (id, container, barge) = await api.BookOnePort("GTOT");
-        await api.ReleaseAndDepartBarge(container, barge);
+        await api.ReleaseLoadAndDepartBarge(container, barge);
 
         await api.Report(
             Json.Transport("ARRI", "BARGE", barge, Json.Nansha, Times.HoursAgo(2)),

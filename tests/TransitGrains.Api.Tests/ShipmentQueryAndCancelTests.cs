@@ -118,7 +118,7 @@ public sealed class ShipmentQueryAndCancelTests(TransitApiFixture api)
     {
         var (id, container, barge) = await api.BookOnePort("REVOKE");
 
-        var departure = await api.ReleaseAndDepartBarge(container, barge);
+        var departure = await api.ReleaseLoadAndDepartBarge(container, barge);
 
         var triggered = await api.Shipment(id);
         var refund = triggered["taxRefund"]!;

@@ -47,15 +47,17 @@ public sealed class MetricsTests(TransitApiFixture api)
         var bad = Json.Customs("CUSR", Ids.WithWrongCheckDigit(container), Json.Shunde, Times.HoursAgo(5));
         await api.Submit([good, bad]);
         await api.Submit([good]);
-        await api.Report(Json.Transport("DEPA", "BARGE", barge, Json.Shunde, Times.HoursAgo(3)));
+        await api.Report(
+            Json.Equipment("LOAD", container, Json.Shunde, Times.HoursAgo(4), "BARGE", barge),
+            Json.Transport("DEPA", "BARGE", barge, Json.Shunde, Times.HoursAgo(3)));
 
         // Other tests run alongside on this silo, so each count has grown at least by this test's share.
         var after = await Wait.Until(Scrape, m => Grown(before, m, Series.Eligible) >= 1, "the REFUND_ELIGIBLE trigger to be counted");
-        Assert.True(Grown(before, after, Series.Accepted) >= 2, "accepted");
+        Assert.True(Grown(before, after, Series.Accepted) >= 3, "accepted");
         Assert.True(Grown(before, after, Series.Rejected) >= 1, "rejected");
         Assert.True(Grown(before, after, Series.Duplicate) >= 1, "duplicate");
         Assert.True(Grown(before, after, Series.Bookings) >= 1, "bookings");
-        Assert.True(Grown(before, after, Series.BatchCount) >= 3, "batch duration count");
+        Assert.True(Grown(before, after, Series.BatchCount) >= 4, "batch duration count");
         Assert.True(after[Series.BatchSum] > 0, "batch duration sum");
     }
 

@@ -28,8 +28,17 @@ public static class Keys
     public const string OtherForwarder = "dev-forwarder2-key";
     public const string Port = "dev-port-key";
 
-    /// <summary>Added to every test silo: a port system that may report at Shunde (CNSUD) only.</summary>
+    public const string Customs = "dev-customs-key";
+
+    /// <summary>Added to every test silo: a port system that may report at Shunde (CNSUD) only, named <see cref="ShundePortName"/>.</summary>
     public const string ShundePort = "sde-port-key";
+
+    public const string ShundePortName = "shunde-terminal";
+
+    /// <summary>Added to every test silo: the customs office at Shunde (CNSUD), named <see cref="ShundeCustomsName"/>.</summary>
+    public const string ShundeCustoms = "sde-customs-key";
+
+    public const string ShundeCustomsName = "shunde-customs";
 
     /// <summary>Added to every test silo as <see cref="HashedPortHash"/> (its SHA-256, upper-case hex) only: a port system everywhere.</summary>
     public const string HashedPort = "hashed-port-key";
@@ -106,14 +115,15 @@ public sealed class TransitApiFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Customs release at Shunde and the barge's departure from it, a few hours ago by the real clock (so the
+    /// Customs release at Shunde, loading on the barge and its departure, a few hours ago by the real clock (so the
     /// 60-day exit deadline lies ahead): what makes a declared one-port shipment's refund due. Answers the DEPA time.
     /// </summary>
-    public async Task<string> ReleaseAndDepartBarge(string container, string barge)
+    public async Task<string> ReleaseLoadAndDepartBarge(string container, string barge)
     {
         var departure = Times.HoursAgo(3);
         await Report(
             Json.Customs("CUSR", container, Json.Shunde, Times.HoursAgo(5)),
+            Json.Equipment("LOAD", container, Json.Shunde, Times.HoursAgo(4), "BARGE", barge),
             Json.Transport("DEPA", "BARGE", barge, Json.Shunde, departure));
         return departure;
     }
@@ -158,13 +168,18 @@ public sealed class RunningSilo : IAsyncDisposable
             "--ConnectionStrings:TaxQueue=",
             "--Logging:LogLevel:Default=Warning",
             // High indexes, so that the entries are added to the Development keys rather than replacing one.
-            $"--Transit:ApiKeys:99:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:99:role=port",
-            "--Transit:ApiKeys:99:locations:0=CNSUD",
+            $"--Transit:ApiKeys:97:key={Keys.ShundePort}",
+            "--Transit:ApiKeys:97:role=port",
+            "--Transit:ApiKeys:97:locations:0=CNSUD",
+            $"--Transit:ApiKeys:97:name={Keys.ShundePortName}",
+            $"--Transit:ApiKeys:98:key={Keys.ShundeCustoms}",
+            "--Transit:ApiKeys:98:role=customs",
+            "--Transit:ApiKeys:98:locations:0=CNSUD",
+            $"--Transit:ApiKeys:98:name={Keys.ShundeCustomsName}",
             // A key configured by its SHA-256 only, as operators store them.
-            $"--Transit:ApiKeys:98:keyHash={Keys.HashedPortHash}",
-            "--Transit:ApiKeys:98:role=port",
-            "--Transit:ApiKeys:98:locations:0=*",
+            $"--Transit:ApiKeys:99:keyHash={Keys.HashedPortHash}",
+            "--Transit:ApiKeys:99:role=port",
+            "--Transit:ApiKeys:99:locations:0=*",
             .. settings,
         ]);
         await app.StartAsync();

@@ -108,9 +108,24 @@ public sealed class SerializationTests(ClusterFixture fixture)
         Deep.Equal(value, services.GetRequiredService<DeepCopier>().Copy(value));
     }
 
+    [Fact]
+    public void An_event_stored_before_reporters_were_kept_reads_back_without_a_reporter()
+    {
+        // The event as it was stored before it had a ReportedBy field: the same fields under the same ids, nothing more.
+        var serializer = fixture.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+        var stored = serializer.SerializeToArray(new TransitEventBeforeReporters(
+            "SDE-20201130-0001", EventType.TRANSPORT, EventCode.DEPA, EventClassifier.ACT, ShenzhenNanos, UnLocode.Parse("CNSUD"), "BJT",
+            TransportMode.BARGE, "SUIGANG903-2011A", null, null, ReceivedNanos));
+
+        var read = serializer.Deserialize<TransitEvent>(stored)!;
+
+        Deep.Equal(TransportEvent(ShenzhenNanos) with { ReportedBy = null }, read);
+        Assert.Null(TimelineEntry.Of(read).ReportedBy);
+    }
+
     private static TransitEvent TransportEvent(OffsetDateTime at) => new(
         "SDE-20201130-0001", EventType.TRANSPORT, EventCode.DEPA, EventClassifier.ACT, at, UnLocode.Parse("CNSUD"), "BJT",
-        TransportMode.BARGE, "SUIGANG903-2011A", null, null, ReceivedNanos);
+        TransportMode.BARGE, "SUIGANG903-2011A", null, null, ReceivedNanos) { ReportedBy = "shunde-terminal" };
 
     private static TransitEvent EquipmentEvent(OffsetDateTime at) => new(
         "RTM-0001", EventType.EQUIPMENT, EventCode.DISC, EventClassifier.ACT, at, UnLocode.Parse("NLRTM"), "ECT",
@@ -175,3 +190,19 @@ public sealed class SerializationTests(ClusterFixture fixture)
         EtaHistory = [new EtaChange(ReceivedNanos, RotterdamMillis, "booked")],
     };
 }
+
+/// <summary><see cref="TransitEvent"/> as it was stored before it carried <see cref="TransitEvent.ReportedBy"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TransitEventBeforeReporters(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] EventType EventType,
+    [property: Id(2)] EventCode EventCode,
+    [property: Id(3)] EventClassifier Classifier,
+    [property: Id(4)] OffsetDateTime EventDateTime,
+    [property: Id(5)] UnLocode Location,
+    [property: Id(6)] string? Facility,
+    [property: Id(7)] TransportMode? ModeOfTransport,
+    [property: Id(8)] string? ConveyanceId,
+    [property: Id(9)] ContainerNumber? ContainerNumber,
+    [property: Id(10)] string? DeclarationNumber,
+    [property: Id(11)] Instant ReceivedAt);

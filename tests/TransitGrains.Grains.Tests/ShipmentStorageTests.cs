@@ -44,7 +44,9 @@ public sealed class ShipmentStorageTests(ClusterFixture fixture)
         var (booking, load) = await BookedWithLoad();
         ScriptedStorage.FailNextWrite(booking.ShipmentId);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Grains.Submit(load));
+        // The caller learns of the storage failure itself (Orleans wraps it), not of some other fault on the way.
+        var failed = await Assert.ThrowsAsync<OrleansException>(() => Grains.Submit(load));
+        Assert.Contains("scripted by the test", Assert.IsType<IOException>(failed.InnerException).Message);
         Assert.Equal(0, (await Grains.View(booking.ShipmentId)).TimelineCount(load.EventId));
 
         // The port retries: the id was claimed by the failed attempt, so the answer is DUPLICATE, and the event is stored.

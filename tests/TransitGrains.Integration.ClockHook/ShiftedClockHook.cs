@@ -8,30 +8,47 @@ namespace TransitGrains.Integration.ClockHook
 {
     /// <summary>
     /// A .NET startup hook for silo processes under test: started with <c>DOTNET_STARTUP_HOOKS</c> naming this
-    /// assembly and <see cref="ShiftFileVariable"/> naming a file, the silo's <see cref="IClock"/> reads real time
-    /// plus the shift (in nanoseconds) last written to that file. Orleans itself keeps real time.
+    /// assembly and <see cref="ShiftFileVariable"/> naming a file, the silo's <see cref="IClock"/> reads what that file
+    /// last said: real time plus a shift, or an instant the clock stands still at. Orleans itself keeps real time.
     /// </summary>
     public static class ShiftedClockHook
     {
         public const string ShiftFileVariable = "TRANSIT_TEST_CLOCK_SHIFT_FILE";
 
+        // The file holds the shift in nanoseconds, or this prefix and the held instant in nanoseconds since the Unix epoch.
+        private const string Held = "held ";
+
         public static string AssemblyPath => typeof(ShiftedClockHook).Assembly.Location;
 
-        public static Duration ReadShift(string path) =>
-            Duration.FromNanoseconds(long.Parse(File.ReadAllText(path), CultureInfo.InvariantCulture));
+        /// <summary>What a clock on this file reads when real time is <paramref name="realNow"/>.</summary>
+        public static Instant Read(string path, Instant realNow)
+        {
+            var text = File.ReadAllText(path);
+            return text.StartsWith(Held, StringComparison.Ordinal)
+                ? NodaConstants.UnixEpoch + Duration.FromNanoseconds(long.Parse(text[Held.Length..], CultureInfo.InvariantCulture))
+                : realNow + Duration.FromNanoseconds(long.Parse(text, CultureInfo.InvariantCulture));
+        }
 
-        public static void WriteShift(string path, Duration shift)
+        /// <summary>The clock reads real time plus <paramref name="shift"/>.</summary>
+        public static void WriteShift(string path, Duration shift) =>
+            Write(path, shift.ToInt64Nanoseconds().ToString(CultureInfo.InvariantCulture));
+
+        /// <summary>The clock reads <paramref name="at"/> until the file is written again.</summary>
+        public static void WriteHeld(string path, Instant at) =>
+            Write(path, Held + (at - NodaConstants.UnixEpoch).ToInt64Nanoseconds().ToString(CultureInfo.InvariantCulture));
+
+        private static void Write(string path, string text)
         {
             // Written aside and renamed, so the silo never reads a half-written number.
             var temporary = path + ".tmp";
-            File.WriteAllText(temporary, ((long)shift.TotalNanoseconds).ToString(CultureInfo.InvariantCulture));
+            File.WriteAllText(temporary, text);
             File.Move(temporary, path, overwrite: true);
         }
     }
 
     internal sealed class ShiftedClock(string path) : IClock
     {
-        public Instant GetCurrentInstant() => SystemClock.Instance.GetCurrentInstant() + ShiftedClockHook.ReadShift(path);
+        public Instant GetCurrentInstant() => ShiftedClockHook.Read(path, SystemClock.Instance.GetCurrentInstant());
     }
 
     /// <summary>

@@ -5,13 +5,16 @@ using System.Text.Json.Nodes;
 
 namespace TransitGrains.Integration.Tests;
 
-/// <summary>Shipments read back identical from PostgreSQL after the silo stops, and after it is killed.</summary>
+/// <summary>
+/// A shipment reads back identical from PostgreSQL after the silo stops, and after it is killed at a quiet moment:
+/// no request in flight, its trigger's delivery stored. Kills that cut requests off are <see cref="CrashTests"/>'.
+/// </summary>
 public sealed class RestartTests
 {
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Acknowledged_shipments_and_events_read_back_identical_after_a_restart(bool kill)
+    public async Task Acknowledged_shipments_and_events_read_back_identical_after_a_graceful_stop_or_a_SIGKILL_at_rest(bool kill)
     {
         var database = await TestServices.CreateDatabaseAsync();
         var settings = new Dictionary<string, string> { ["ConnectionStrings:Transit"] = database };

@@ -6,8 +6,9 @@ namespace TransitGrains.Integration.Tests;
 /// <summary>
 /// The clock of a silo process, moved by the test the way the grain tests move their FakeClock: refund deadlines
 /// fall at midnight China time, so a test cannot wait for one. The silo loads <see cref="ShiftedClockHook"/> as a
-/// .NET startup hook (<see cref="Environment"/>), which gives it an <see cref="IClock"/> reading real time plus
-/// the shift set here. Orleans itself (reminders, timers) keeps real time, as in production.
+/// .NET startup hook (<see cref="Environment"/>), which gives it an <see cref="IClock"/> that runs at real speed
+/// from where the test set it, or stands still where the test holds it. Orleans itself (reminders, timers) keeps
+/// real time, as in production.
 /// </summary>
 public sealed class SiloClock : IDisposable
 {
@@ -22,11 +23,11 @@ public sealed class SiloClock : IDisposable
         [ShiftedClockHook.ShiftFileVariable] = _path,
     };
 
-    /// <summary>What the silo's clock reads now.</summary>
-    public Instant Now => SystemClock.Instance.GetCurrentInstant() + ShiftedClockHook.ReadShift(_path);
-
     /// <summary>Sets the silo's clock to read <paramref name="instant"/> now; it runs on from there.</summary>
     public void SetNow(Instant instant) => ShiftedClockHook.WriteShift(_path, instant - SystemClock.Instance.GetCurrentInstant());
+
+    /// <summary>Stops the silo's clock at <paramref name="instant"/> until it is set again.</summary>
+    public void Hold(Instant instant) => ShiftedClockHook.WriteHeld(_path, instant);
 
     public void Dispose() => File.Delete(_path);
 }

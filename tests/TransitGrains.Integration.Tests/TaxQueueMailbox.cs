@@ -36,13 +36,26 @@ public sealed class TaxQueueMailbox(string connectionString, string queueName)
     public IReadOnlyList<ReceivedTrigger> For(string shipmentId) =>
         Received.Where(t => t["shipmentId"] == shipmentId).ToList();
 
-    /// <summary>Waits until a message with this id was read; answers the first one.</summary>
-    public async Task<ReceivedTrigger> WaitForAsync(string messageId, TimeSpan limit, int pollMs = 100)
+    /// <summary>
+    /// Waits until a message with this id was read; answers the first one. Reads that fail meanwhile (404 before the
+    /// silo created the queue, no answer while Azurite is down or restarting) are tried again, and the last failure
+    /// is part of the timeout's message.
+    /// </summary>
+    public async Task<ReceivedTrigger> WaitForAsync(string messageId, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
+        Exception? lastFailure = null;
         while (true)
         {
-            await ReadAsync();
+            try
+            {
+                await ReadAsync();
+            }
+            catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+            {
+                lastFailure = e;
+            }
+
             if (Received.FirstOrDefault(t => t.MessageId == messageId) is { } found)
             {
                 return found;
@@ -51,36 +64,33 @@ public sealed class TaxQueueMailbox(string connectionString, string queueName)
             if (clock.Elapsed > limit)
             {
                 throw new TimeoutException(
-                    $"{messageId} was not on queue {_queue.Name} within {limit}; read so far: {string.Join(", ", Received.Select(t => t.MessageId))}");
+                    $"{messageId} was not on queue {_queue.Name} within {limit}; read so far: {string.Join(", ", Received.Select(t => t.MessageId))}"
+                    + (lastFailure is null ? "" : $"; the last read failed: {lastFailure.Message}"));
             }
 
-            await Task.Delay(pollMs);
+            await Task.Delay(100);
         }
     }
 
-    /// <summary>Reads what is on the queue now; a queue that is down or not created yet has nothing.</summary>
+    /// <summary>
+    /// Reads everything on the queue now. A read that fails throws: a check of what was (or was not) read must not
+    /// pass on a read that never happened.
+    /// </summary>
     public async Task ReadAsync()
     {
-        try
+        while ((await _queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromMinutes(1))).Value is { Length: > 0 } batch)
         {
-            while ((await _queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromMinutes(1))).Value is { Length: > 0 } batch)
+            foreach (var message in batch)
             {
-                foreach (var message in batch)
+                var text = Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText));
+                var json = JsonNode.Parse(text)!.AsObject();
+                lock (_received)
                 {
-                    var text = Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText));
-                    var json = JsonNode.Parse(text)!.AsObject();
-                    lock (_received)
-                    {
-                        _received.Add(new ReceivedTrigger((string)json["messageId"]!, text, json, Stopwatch.GetTimestamp()));
-                    }
-
-                    await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                    _received.Add(new ReceivedTrigger((string)json["messageId"]!, text, json, Stopwatch.GetTimestamp()));
                 }
+
+                await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
-        }
-        catch (RequestFailedException)
-        {
-            // 404 before the silo created the queue; no answer while Azurite is down or restarting
         }
     }
 

@@ -15,6 +15,7 @@ public sealed record StepOutcome(HttpStatusCode? Status, IReadOnlyList<EventAnsw
 /// </summary>
 public sealed class TrafficRun(IReadOnlyList<TrafficStep> steps)
 {
+    private readonly bool[] _sent = new bool[steps.Count];
     private int _next = -1;
     private int _answered;
 
@@ -32,7 +33,8 @@ public sealed class TrafficRun(IReadOnlyList<TrafficStep> steps)
             int i;
             while (!stop.IsCancellationRequested && (i = Interlocked.Increment(ref _next)) < Steps.Count)
             {
-                Outcomes[i] = await SendAsync(clients[i % clients.Count], Steps[i]);
+                Volatile.Write(ref _sent[i], true);
+                Volatile.Write(ref Outcomes[i], await SendAsync(clients[i % clients.Count], Steps[i]));
                 if (Outcomes[i]!.Answered)
                 {
                     Interlocked.Increment(ref _answered);
@@ -40,6 +42,17 @@ public sealed class TrafficRun(IReadOnlyList<TrafficStep> steps)
             }
         })));
     }
+
+    /// <summary>The steps whose request is out now: sent, and neither answered nor failed yet.</summary>
+    public IReadOnlyList<int> InFlight() =>
+        Enumerable.Range(0, Steps.Count).Where(i => Volatile.Read(ref _sent[i]) && Volatile.Read(ref Outcomes[i]) is null).ToList();
+
+    /// <summary>
+    /// Of <paramref name="inFlight"/>, the steps whose request then ended without any HTTP answer (the connection
+    /// died): what a kill right after <see cref="InFlight"/> cut off.
+    /// </summary>
+    public IReadOnlyList<int> CutOff(IEnumerable<int> inFlight) =>
+        inFlight.Where(i => Outcomes[i] is { Answered: false, Status: null }).ToList();
 
     /// <summary>Events sent (also those whose request failed), counting each copy.</summary>
     public int EventsSent => Sent.Sum(p => p.Step.Events.Count);

@@ -52,7 +52,7 @@ public sealed class RouteTests(TransitSilo silo)
         var done = await silo.Shipment(id);
         Assert.Equal(("COMPLETED", "COMPLETED"), (done.Status, done.Legs[0].Status));
         Assert.Equal(arrival, done.Legs[0].ActualArrival!.Value.ToInstant());
-        Assert.Equal(Offset.FromHours(3), done.Legs[0].ActualArrival!.Value.Offset); // Moscow time, as reported there
+        Assert.Equal(Offset.FromHours(3), done.Legs[0].ActualArrival!.Value.Offset); // in Moscow's zone
         Assert.All(done.Containers, c => Assert.Equal(("DELIVERED", "RUMOW"), (c.Status, c.Location)));
     }
 
@@ -165,7 +165,7 @@ public sealed class RouteTests(TransitSilo silo)
         await silo.Report(PortEvents.Transport("ARRI", "VESSEL", vessel, Singapore, estimate, "EST"));
         var estimated = await silo.Shipment(id);
         Assert.Equal(estimate, estimated.Eta!.Value.ToInstant());
-        Assert.Equal(Offset.FromHours(8), estimated.Eta.Value.Offset); // Singapore's offset, as the carrier sent it
+        Assert.Equal(Offset.FromHours(8), estimated.Eta.Value.Offset); // in Singapore's zone
 
         Assert.Equal([plannedEta, plannedEta + H(3), estimate], estimated.EtaHistory!.Select(h => h.Eta!.Value.ToInstant()));
     }

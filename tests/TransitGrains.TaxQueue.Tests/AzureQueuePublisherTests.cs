@@ -1,9 +1,10 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace TransitGrains.TaxQueue.Tests;
 
@@ -60,14 +61,21 @@ public class AzureQueuePublisherTests
     }
 
     [Fact]
-    public async Task Publish_throws_within_seconds_when_the_queue_is_unreachable()
+    public async Task Publish_to_a_queue_that_does_not_answer_fails_after_one_retry_each_attempt_cut_off_by_the_network_timeout()
     {
-        var publisher = TestQueue.Publisher(TestQueue.NewQueueName(), TestQueue.ClosedPortConnectionString());
-        var watch = Stopwatch.StartNew();
+        using var silent = new SilentQueueEndpoint();
+        var settings = TestQueue.Settings(TestQueue.NewQueueName(), silent.ConnectionString);
+        settings.NetworkTimeout = Duration.FromSeconds(1);
+        var publisher = TestQueue.Publisher(settings);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => publisher.PublishAsync(SampleTriggers.Eligible(), CancellationToken.None));
+        // Without the network timeout an attempt would wait 100 s (the SDK's default), far past the ceiling.
+        var failure = await Assert.ThrowsAsync<AggregateException>(
+            () => publisher.PublishAsync(SampleTriggers.Eligible(), CancellationToken.None).WaitAsync(TestQueue.Ceiling));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        // One attempt and one retry (the SDK's default is three retries): the outbox has its own backoff.
+        Assert.Equal(2, failure.InnerExceptions.Count);
+        Assert.All(failure.InnerExceptions, e => Assert.IsType<TaskCanceledException>(e));
+        Assert.Equal(2, silent.ConnectionsAtLeast(2));
     }
 
     [Fact]
@@ -82,17 +90,21 @@ public class AzureQueuePublisherTests
     }
 
     [Fact]
-    public async Task Health_check_is_unhealthy_within_seconds_when_the_queue_does_not_answer()
+    public async Task Health_check_is_unhealthy_when_the_queue_does_not_answer_within_the_checks_timeout()
     {
-        var settings = TestQueue.Settings(TestQueue.NewQueueName(), TestQueue.ClosedPortConnectionString());
-        var check = new TaxQueueHealthCheck(TestQueue.Publisher(settings.QueueName, settings.ConnectionString), Options.Create(settings));
-        var watch = Stopwatch.StartNew();
+        using var silent = new SilentQueueEndpoint();
+        var settings = TestQueue.Settings(TestQueue.NewQueueName(), silent.ConnectionString);
+        // The check's own timeout must cut the wait short: a request alone would wait ten minutes.
+        settings.NetworkTimeout = Duration.FromMinutes(10);
+        settings.HealthCheckTimeout = Duration.FromSeconds(1);
+        var publisher = TestQueue.Publisher(settings);
+        var check = new TaxQueueHealthCheck(publisher, Options.Create(settings));
 
-        var result = await check.CheckHealthAsync(new HealthCheckContext());
+        var result = await check.CheckHealthAsync(new HealthCheckContext()).WaitAsync(TestQueue.Ceiling);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains(settings.QueueName, result.Description, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Equal(1, silent.ConnectionsAtLeast(1));
     }
 
     [Fact]
@@ -104,7 +116,8 @@ public class AzureQueuePublisherTests
         await publisher.PublishAsync(SampleTriggers.Eligible(), CancellationToken.None);
 
         await azurite.StopAsync();
-        await Assert.ThrowsAnyAsync<Exception>(() => publisher.PublishAsync(SampleTriggers.ExitConfirmed(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<AggregateException>(() => publisher.PublishAsync(SampleTriggers.ExitConfirmed(), CancellationToken.None));
+        Assert.All(refused.InnerExceptions, e => Assert.Equal(0, Assert.IsType<RequestFailedException>(e).Status)); // no answer at all
         Assert.False(await publisher.IsAvailableAsync(CancellationToken.None));
 
         // Same port, empty memory: the queue created before the outage is gone.

@@ -1,19 +1,18 @@
 using System.Text;
 using Azure.Storage.Queues;
 using NodaTime;
+using NodaTime.Testing;
 using TransitGrains.TaxConsumer;
 
 namespace TransitGrains.TaxQueue.Tests;
 
 public sealed class RefundLedgerConsumerTests : IDisposable
 {
-    // Short timings so a failed message comes back within a second and an empty queue ends the run.
-    private static readonly ConsumerSettings Quick = new()
-    {
-        VisibilityTimeout = Duration.FromSeconds(1),
-        PollInterval = Duration.FromMilliseconds(200),
-        IdleExit = Duration.FromSeconds(2),
-    };
+    // A run ends once it has settled the messages the test expects (MaxMessages), never on a real-time idle window.
+    private static readonly ConsumerSettings Quick = new() { PollInterval = Duration.FromMilliseconds(200) };
+
+    // A message that failed, or was left unsaved, comes back within a second: for the tests that wait for that.
+    private static readonly Duration ComesBackSoon = Duration.FromSeconds(1);
 
     private readonly string _queueName = TestQueue.NewQueueName();
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("transit-ledger-");
@@ -27,8 +26,20 @@ public sealed class RefundLedgerConsumerTests : IDisposable
         _log.Dispose();
     }
 
-    private RefundLedgerConsumer Consumer(ILedgerStore? store = null) =>
-        new(TestQueue.ConnectionString, _queueName, store ?? new LedgerFile(LedgerPath), Quick, SystemClock.Instance, _log);
+    /// <summary>A consumer that stops after settling <paramref name="settles"/> messages (applied, skipped or poisoned).</summary>
+    private RefundLedgerConsumer Consumer(int settles, ILedgerStore? store = null, Duration? visibility = null) =>
+        Consumer(Quick with { MaxMessages = settles, VisibilityTimeout = visibility ?? Quick.VisibilityTimeout }, store);
+
+    private RefundLedgerConsumer Consumer(ConsumerSettings settings, ILedgerStore? store = null, IClock? clock = null) =>
+        new(TestQueue.ConnectionString, _queueName, store ?? new LedgerFile(LedgerPath), settings, clock ?? SystemClock.Instance, _log);
+
+    /// <summary>Runs the consumer until it stops by itself; at the ceiling the test fails with what the run logged.</summary>
+    private async Task RunAsync(RefundLedgerConsumer consumer)
+    {
+        using var ceiling = new CancellationTokenSource(TestQueue.Ceiling);
+        await consumer.RunAsync(ceiling.Token);
+        Assert.False(ceiling.IsCancellationRequested, $"the run did not stop by itself within {TestQueue.Ceiling}; it logged:\n{_log}");
+    }
 
     private async Task PublishAsync(params TaxRefundTriggerMessage[] messages)
     {
@@ -49,9 +60,9 @@ public sealed class RefundLedgerConsumerTests : IDisposable
             SampleTriggers.ExitConfirmed("GZ21-000123"),
             SampleTriggers.Eligible("GZ21-000124"),
             SampleTriggers.Revoked("GZ21-000124", RefundRevocationReasons.DeadlinePassed));
-        var consumer = Consumer();
+        var consumer = Consumer(settles: 4);
 
-        await consumer.RunAsync(CancellationToken.None);
+        await RunAsync(consumer);
 
         var ledger = consumer.Ledger;
         Assert.Equal("CONFIRMED", ledger.Shipments["GZ21-000123"].Status);
@@ -70,9 +81,9 @@ public sealed class RefundLedgerConsumerTests : IDisposable
     public async Task A_duplicate_message_id_is_counted_once_and_deleted()
     {
         await PublishAsync(SampleTriggers.Eligible(), SampleTriggers.Eligible());
-        var consumer = Consumer();
+        var consumer = Consumer(settles: 2);
 
-        await consumer.RunAsync(CancellationToken.None);
+        await RunAsync(consumer);
 
         Assert.Equal(1, consumer.Ledger.Triggered);
         Assert.Equal(1, consumer.Ledger.DuplicatesSkipped);
@@ -85,9 +96,9 @@ public sealed class RefundLedgerConsumerTests : IDisposable
         var wireText = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{ "messageId": "truncated"""));
         await Queue().CreateIfNotExistsAsync();
         await Queue().SendMessageAsync(wireText);
-        var consumer = Consumer();
+        var consumer = Consumer(settles: 1, visibility: ComesBackSoon);
 
-        await consumer.RunAsync(CancellationToken.None);
+        await RunAsync(consumer);
 
         Assert.Equal(5, _log.ToString().Split('\n').Count(line => line.Contains("is not a refund trigger", StringComparison.Ordinal)));
         Assert.Equal(0, await TestQueue.CountAsync(Queue()));
@@ -103,9 +114,9 @@ public sealed class RefundLedgerConsumerTests : IDisposable
         await Queue().CreateIfNotExistsAsync();
         await Queue().SendMessageAsync("{ plain JSON, not Base64 }");
         await PublishAsync(SampleTriggers.Eligible());
-        var consumer = Consumer();
+        var consumer = Consumer(settles: 2);
 
-        await consumer.RunAsync(CancellationToken.None);
+        await RunAsync(consumer);
 
         Assert.Equal(1, consumer.Ledger.Triggered);
         Assert.Equal(1, consumer.Ledger.Poisoned);
@@ -118,7 +129,7 @@ public sealed class RefundLedgerConsumerTests : IDisposable
         await PublishAsync(SampleTriggers.Eligible());
         var store = new ObservingStore(new LedgerFile(LedgerPath), () => TestQueue.CountAsync(Queue()));
 
-        await Consumer(store).RunAsync(CancellationToken.None);
+        await RunAsync(Consumer(settles: 1, store));
 
         Assert.Equal([1], store.MessagesOnQueueWhenSaved);
         Assert.Equal(0, await TestQueue.CountAsync(Queue()));
@@ -129,11 +140,11 @@ public sealed class RefundLedgerConsumerTests : IDisposable
     {
         await PublishAsync(SampleTriggers.Eligible());
 
-        await Assert.ThrowsAsync<IOException>(() => Consumer(new FailingStore()).RunAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => RunAsync(Consumer(settles: 1, new FailingStore(), ComesBackSoon)));
         Assert.Equal(1, await TestQueue.CountAsync(Queue()));
 
-        var consumer = Consumer();
-        await consumer.RunAsync(CancellationToken.None);
+        var consumer = Consumer(settles: 1);
+        await RunAsync(consumer);
         Assert.Equal(1, consumer.Ledger.Triggered);
         Assert.Equal(0, consumer.Ledger.DuplicatesSkipped);
         Assert.Equal(0, await TestQueue.CountAsync(Queue()));
@@ -143,13 +154,13 @@ public sealed class RefundLedgerConsumerTests : IDisposable
     public async Task The_ledger_survives_a_restart_so_a_redelivered_trigger_is_a_duplicate()
     {
         await PublishAsync(SampleTriggers.Eligible());
-        await Consumer().RunAsync(CancellationToken.None);
+        await RunAsync(Consumer(settles: 1));
 
         // At-least-once delivery: the platform sends the same trigger again, with a new one.
         await PublishAsync(SampleTriggers.Eligible(), SampleTriggers.ExitConfirmed());
-        var restarted = Consumer();
+        var restarted = Consumer(settles: 2);
         Assert.True(restarted.Ledger.IsProcessed("GZ21-000123:REFUND_ELIGIBLE"));
-        await restarted.RunAsync(CancellationToken.None);
+        await RunAsync(restarted);
 
         Assert.Equal(1, restarted.Ledger.DuplicatesSkipped);
         Assert.Equal((1, 1), (restarted.Ledger.Triggered, restarted.Ledger.Confirmed));
@@ -160,13 +171,26 @@ public sealed class RefundLedgerConsumerTests : IDisposable
     public async Task Max_messages_stops_the_run_and_leaves_the_rest_on_the_queue()
     {
         await PublishAsync(SampleTriggers.Eligible("GZ21-000001"), SampleTriggers.Eligible("GZ21-000002"), SampleTriggers.Eligible("GZ21-000003"));
-        var consumer = new RefundLedgerConsumer(
-            TestQueue.ConnectionString, _queueName, new LedgerFile(LedgerPath), Quick with { MaxMessages = 2, IdleExit = null }, SystemClock.Instance, _log);
+        var consumer = Consumer(settles: 2);
 
-        await consumer.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await RunAsync(consumer);
 
         Assert.Equal(2, consumer.Ledger.Triggered);
         Assert.Equal(1, await TestQueue.CountAsync(Queue()));
+    }
+
+    [Fact]
+    public async Task With_an_idle_exit_the_run_ends_once_the_queue_has_stayed_empty_that_long_on_its_clock()
+    {
+        await PublishAsync(SampleTriggers.Eligible("GZ21-000001"), SampleTriggers.Eligible("GZ21-000002"));
+        // Every reading moves this clock a second on: the run sees the queue stay empty without a real-time window.
+        var clock = new FakeClock(Instant.FromUtc(2021, 1, 4, 1, 0), Duration.FromSeconds(1));
+        var consumer = Consumer(Quick with { IdleExit = Duration.FromSeconds(5) }, clock: clock);
+
+        await RunAsync(consumer);
+
+        Assert.Equal(2, consumer.Ledger.Triggered);
+        Assert.Equal(0, await TestQueue.CountAsync(Queue()));
     }
 
     private sealed class ObservingStore(ILedgerStore inner, Func<Task<int>> countMessages) : ILedgerStore

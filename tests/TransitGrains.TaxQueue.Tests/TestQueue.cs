@@ -26,29 +26,91 @@ internal static class TestQueue
         new(connectionString ?? ConnectionString, queueName, new QueueClientOptions { MessageEncoding = encoding });
 
     public static AzureQueueTaxRefundPublisher Publisher(string queueName, string? connectionString = null) =>
-        new(Options.Create(Settings(queueName, connectionString)), NullLogger<AzureQueueTaxRefundPublisher>.Instance);
+        Publisher(Settings(queueName, connectionString));
+
+    public static AzureQueueTaxRefundPublisher Publisher(TaxQueueOptions settings) =>
+        new(Options.Create(settings), NullLogger<AzureQueueTaxRefundPublisher>.Instance);
 
     public static TaxQueueOptions Settings(string queueName, string? connectionString = null) =>
         new() { ConnectionString = connectionString ?? ConnectionString, QueueName = queueName };
 
-    /// <summary>Azurite's account on a local port where nothing listens: a queue that is down.</summary>
-    public static string ClosedPortConnectionString()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return WithPort(ConnectionString, port);
-    }
-
     /// <summary>The same account on another port.</summary>
     public static string WithPort(string connectionString, int port) =>
         System.Text.RegularExpressions.Regex.Replace(connectionString, @"QueueEndpoint=http://127\.0\.0\.1:\d+/", $"QueueEndpoint=http://127.0.0.1:{port}/");
+
+    /// <summary>How long a test waits for something that should take seconds, on a busy machine.</summary>
+    public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
 
     public static async Task<int> CountAsync(QueueClient queue)
     {
         // Counts hidden (received, not yet deleted) messages too.
         var properties = await queue.GetPropertiesAsync();
         return properties.Value.ApproximateMessagesCount;
+    }
+}
+
+/// <summary>
+/// A queue service that does not answer: it accepts connections on a local port, counts them and never replies,
+/// as a storage account does when the network in between hangs.
+/// </summary>
+internal sealed class SilentQueueEndpoint : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<TcpClient> _held = [];
+
+    public SilentQueueEndpoint()
+    {
+        _listener.Start();
+        ConnectionString = TestQueue.WithPort(TestQueue.ConnectionString, ((IPEndPoint)_listener.LocalEndpoint).Port);
+        _ = AcceptAsync();
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Connections opened, once the listener has taken in those the kernel completed (it may lag on a busy machine).</summary>
+    public int ConnectionsAtLeast(int expected)
+    {
+        SpinWait.SpinUntil(() => Connections >= expected, TestQueue.Ceiling);
+        return Connections;
+    }
+
+    // One per attempt of a client that does not reuse a connection it gave up on.
+    private int Connections
+    {
+        get
+        {
+            lock (_held)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        lock (_held)
+        {
+            _held.ForEach(c => c.Dispose());
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var client = await _listener.AcceptTcpClientAsync();
+                lock (_held)
+                {
+                    _held.Add(client);
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // stopped
+        }
     }
 }

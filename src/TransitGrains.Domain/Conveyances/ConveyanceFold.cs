@@ -10,7 +10,10 @@ public sealed record BookedLeg(
     [property: Orleans.Id(1)] UnLocode From,
     [property: Orleans.Id(2)] IReadOnlyList<ContainerNumber> Containers);
 
-/// <summary>A conveyance's calls, status and who is aboard, folded from its transport and LOAD/DISC events.</summary>
+/// <summary>
+/// A conveyance's calls, status and who is aboard, folded from its transport and LOAD/DISC events; each call's time is shown
+/// in the zone of its location.
+/// </summary>
 public static class ConveyanceFold
 {
     public static ConveyanceView View(
@@ -45,8 +48,8 @@ public static class ConveyanceFold
             key.ConveyanceId,
             status,
             latest?.Location.Value,
-            latest?.EventDateTime,
+            latest?.EventDateTime.AtPlace(latest.Location),
             aboard.ToList(),
-            calls.Select(c => new ConveyanceCall(c.Location.Value, c.EventCode, c.EventDateTime)).ToList());
+            calls.Select(c => new ConveyanceCall(c.Location.Value, c.EventCode, c.EventDateTime.AtPlace(c.Location))).ToList());
     }
 }

@@ -23,6 +23,14 @@ public sealed record TransitEvent(
     [property: Id(10)] string? DeclarationNumber,
     [property: Id(11)] Instant ReceivedAt)
 {
+    /// <summary>
+    /// The name of the API key whose report this is (for a duplicate: of the first report, the one recorded). Kept
+    /// with the event wherever it is stored, so a disputed event can be traced to its source. Null for events recorded
+    /// before reporters were kept.
+    /// </summary>
+    [Id(12)]
+    public string? ReportedBy { get; init; }
+
     public Instant OccurredAt => EventDateTime.ToInstant();
 
     public bool IsActual => Classifier == EventClassifier.ACT;

@@ -1,6 +1,7 @@
 using NodaTime;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.TaxRefund;
 
 namespace TransitGrains.Domain.Shipments;
@@ -33,6 +34,7 @@ public static class ShipmentProjection
         return new ShipmentEvaluation(progress, refund);
     }
 
+    /// <summary>The shipment as forwarders see it: every time that belongs to a place in that place's zone (<see cref="LocationZones"/>).</summary>
     public static ShipmentView View(ShipmentRecord record, ShipmentEvaluation evaluation, bool includeTimeline)
     {
         var progress = evaluation.Progress;
@@ -43,13 +45,14 @@ public static class ShipmentProjection
             leg.Plan.From.Value,
             leg.Plan.To.Value,
             leg.Status,
-            leg.PlannedDeparture,
-            expected[i].EstimatedDeparture,
-            leg.ActualDeparture,
-            leg.PlannedArrival,
-            expected[i].EstimatedArrival,
-            leg.ActualArrival,
+            leg.PlannedDeparture.AtPlace(leg.Plan.From),
+            expected[i].EstimatedDeparture.AtPlace(leg.Plan.From),
+            leg.ActualDeparture.AtPlace(leg.Plan.From),
+            leg.PlannedArrival.AtPlace(leg.Plan.To),
+            expected[i].EstimatedArrival.AtPlace(leg.Plan.To),
+            leg.ActualArrival.AtPlace(leg.Plan.To),
             leg.TranshippedTo.Select(c => c.ConveyanceId).ToList())).ToList();
+        var destination = progress.Booking.LastLeg.To;
 
         var containers = progress.Containers.Select(c => new ContainerView(
             c.Number.Value, c.Status, c.Location?.Value, c.Aboard?.ConveyanceId, c.Aboard?.Mode)).ToList();
@@ -66,12 +69,30 @@ public static class ShipmentProjection
             containers,
             progress.CurrentLeg,
             legs,
-            EtaRule.Eta(progress.Legs[^1], expected[^1]),
+            EtaRule.Eta(progress.Legs[^1], expected[^1]).AtPlace(destination),
             CustomsRule.Summarise(progress),
             new TaxRefundView(refund.Status, refund.DeparturePort?.Value, refund.ExitPort?.Value, refund.Deadline, triggers),
             includeTimeline ? progress.History.Select(TimelineEntry.Of).ToList() : null,
             record.BookedAt,
             record.CancelledAt,
-            record.EtaHistory);
+            EtaHistoryAt(destination, record.EtaHistory));
+    }
+
+    /// <summary>
+    /// The ETA's changes in the destination's zone. An ETA recorded again with only another offset (an estimate sent in
+    /// UTC for the planned instant) is the same ETA there, so it is not shown as a change.
+    /// </summary>
+    private static List<EtaChange> EtaHistoryAt(UnLocode destination, IEnumerable<EtaChange> history)
+    {
+        var shown = new List<EtaChange>();
+        foreach (var change in history.Select(c => c with { Eta = c.Eta.AtPlace(destination) }))
+        {
+            if (shown.Count == 0 || shown[^1].Eta != change.Eta)
+            {
+                shown.Add(change);
+            }
+        }
+
+        return shown;
     }
 }

@@ -1,6 +1,7 @@
 using NodaTime;
 using Orleans;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.TaxRefund;
 
 namespace TransitGrains.Domain.Shipments;
@@ -82,11 +83,13 @@ public sealed record TimelineEntry(
     [property: Id(8)] string? ConveyanceId,
     [property: Id(9)] string? ContainerNumber,
     [property: Id(10)] string? DeclarationNumber,
-    [property: Id(11)] Instant ReceivedAt)
+    [property: Id(11)] Instant ReceivedAt,
+    [property: Id(12)] string? ReportedBy)
 {
+    /// <summary>The event as recorded, its time shown in the zone of its location, with who reported it.</summary>
     public static TimelineEntry Of(TransitEvent e) => new(
-        e.EventId, e.EventType, e.EventCode, e.Classifier, e.EventDateTime, e.Location.Value, e.Facility,
-        e.ModeOfTransport, e.ConveyanceId, e.ContainerNumber?.Value, e.DeclarationNumber, e.ReceivedAt);
+        e.EventId, e.EventType, e.EventCode, e.Classifier, e.EventDateTime.AtPlace(e.Location), e.Location.Value, e.Facility,
+        e.ModeOfTransport, e.ConveyanceId, e.ContainerNumber?.Value, e.DeclarationNumber, e.ReceivedAt, e.ReportedBy);
 }
 
 /// <summary>A change of the shipment's ETA, recorded when an accepted event moved it.</summary>

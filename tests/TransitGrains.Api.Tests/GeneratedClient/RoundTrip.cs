@@ -1,7 +1,8 @@
 // Built and run by GeneratedClientTests, next to the C# client that Kiota generated from the served OpenAPI document
-// (namespace Transit.Client): a forwarder books a shipment, a port system reports its barge's departure, and the
-// forwarder reads the shipment back, each through the generated client alone.
-// Arguments: base URL, forwarder key, port key, shipment id, container, barge, vessel, release time, departure time.
+// (namespace Transit.Client): a forwarder books a shipment, a port system reports the container's release, its loading
+// on the barge and the barge's departure, and the forwarder reads the shipment back, each through the generated client
+// alone.
+// Arguments: base URL, forwarder key, port key, shipment id, container, barge, vessel, release, loading and departure time.
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
@@ -10,7 +11,7 @@ using Transit.Client.Models;
 
 var (baseUrl, forwarderKey, portKey) = (args[0], args[1], args[2]);
 var (shipmentId, container, barge, vessel) = (args[3], args[4], args[5], args[6]);
-var (releasedAt, departedAt) = (DateTimeOffset.Parse(args[7]), DateTimeOffset.Parse(args[8]));
+var (releasedAt, loadedAt, departedAt) = (DateTimeOffset.Parse(args[7]), DateTimeOffset.Parse(args[8]), DateTimeOffset.Parse(args[9]));
 
 var forwarder = Connect(forwarderKey);
 var port = Connect(portKey);
@@ -40,6 +41,12 @@ var answer = await port.Api.V1.Events.PostAsync(new EventBatch
         },
         new EventSubmission
         {
+            EventId = $"{shipmentId}-LOAD", EventType = EventSubmission_eventType.EQUIPMENT, EventCode = EventSubmission_eventCode.LOAD,
+            EventDateTime = loadedAt, Location = "CNSUD", ModeOfTransport = EventSubmission_modeOfTransport.BARGE, ConveyanceId = barge,
+            ContainerNumber = container,
+        },
+        new EventSubmission
+        {
             EventId = $"{shipmentId}-DEPA", EventType = EventSubmission_eventType.TRANSPORT, EventCode = EventSubmission_eventCode.DEPA,
             Classifier = EventSubmission_classifier.ACT, EventDateTime = departedAt, Location = "CNSUD",
             ModeOfTransport = EventSubmission_modeOfTransport.BARGE, ConveyanceId = barge,
@@ -47,14 +54,16 @@ var answer = await port.Api.V1.Events.PostAsync(new EventBatch
     ],
 });
 var statuses = answer?.Results?.Select(r => r.Status).ToList() ?? [];
-Expect(statuses.Count == 2 && statuses.All(s => s == EventResultStatus.ACCEPTED), $"events: {string.Join(", ", statuses)}");
+Expect(statuses.Count == 3 && statuses.All(s => s == EventResultStatus.ACCEPTED), $"events: {string.Join(", ", statuses)}");
 
 var shipment = await forwarder.Api.V1.Shipments[shipmentId].GetAsync(request => request.QueryParameters.Timeline = true);
 Expect(shipment?.Status == ShipmentStatus.IN_TRANSIT, $"status: {shipment?.Status}");
 Expect(shipment!.Customs?.Status == CustomsStatus.RELEASED, $"customs: {shipment.Customs?.Status}");
 Expect(shipment.TaxRefund?.Status == TaxRefundStatus.TRIGGERED, $"tax refund: {shipment.TaxRefund?.Status}");
 Expect(shipment.Legs?[0].ActualDeparture == departedAt, $"departure: {shipment.Legs?[0].ActualDeparture}");
-Expect(shipment.Timeline?.Count == 2, $"timeline: {shipment.Timeline?.Count}");
+Expect(shipment.Timeline?.Count == 3, $"timeline: {shipment.Timeline?.Count}");
+var reporters = shipment.Timeline!.Select(e => e.ReportedBy).Distinct().ToList();
+Expect(reporters is [{ Length: > 0 }], $"reporters: {string.Join(", ", reporters)}");
 
 // Refusals arrive as the problem details the document describes.
 try
@@ -67,7 +76,7 @@ catch (ProblemDetails problem)
     Expect(problem.ResponseStatusCode == 403 && problem.Detail is { Length: > 0 }, $"refusal: {problem.ResponseStatusCode} {problem.Detail}");
 }
 
-Console.WriteLine($"round trip OK: {shipmentId} {shipment.Status}, customs {shipment.Customs.Status}, refund {shipment.TaxRefund.Status}");
+Console.WriteLine($"round trip OK: {shipmentId} {shipment.Status}, customs {shipment.Customs.Status}, refund {shipment.TaxRefund.Status}, reported by {reporters[0]}");
 return 0;
 
 TransitClient Connect(string key) =>

@@ -155,7 +155,8 @@ public enum Step
 
 /// <summary>
 /// Shunde → Nansha by barge SUIGANG903-2011A, then Nansha → Rotterdam on COSCOPRIDE-047W, as the first
-/// departure-port refund of 30 Nov 2020. Times can be shifted for deadline tests.
+/// departure-port refund of 30 Nov 2020. Times can be shifted for deadline tests: release (08:40) and loading (08:55)
+/// keep their distance to the barge's departure (09:12).
 /// </summary>
 public sealed class OnePortJourney(
     IReadOnlyList<string> containers,
@@ -169,8 +170,8 @@ public sealed class OnePortJourney(
 
     public IReadOnlyList<TransitEvent> Events(Step step) => step switch
     {
-        Step.Release => Each(c => Ev.Customs(EventCode.CUSR, c, Data.Shunde, "2020-11-30T08:40:00+08:00")),
-        Step.LoadBarge => Each(c => Ev.Load(c, TransportMode.BARGE, Data.Barge, Data.Shunde, "2020-11-30T08:55:00+08:00")),
+        Step.Release => Each(c => Ev.Customs(EventCode.CUSR, c, Data.Shunde, Plus(bargeDeparture, -Duration.FromMinutes(32)))),
+        Step.LoadBarge => Each(c => Ev.Load(c, TransportMode.BARGE, Data.Barge, Data.Shunde, Plus(bargeDeparture, -Duration.FromMinutes(17)))),
         Step.BargeDeparts => [Ev.Depa(TransportMode.BARGE, Data.Barge, Data.Shunde, bargeDeparture)],
         Step.BargeArrives => [Ev.Arri(TransportMode.BARGE, Data.Barge, Data.Nansha, Plus(bargeDeparture, Duration.FromHours(8)))],
         Step.DischargeAtNansha => Each(c => Ev.Disc(c, TransportMode.BARGE, Data.Barge, Data.Nansha, Plus(bargeDeparture, Duration.FromHours(10)))),

@@ -48,7 +48,9 @@ public class RefundPolicyBookTests
     {
         var book = new RefundPolicyBook([Waterway2020]);
         Assert.Null(book.Find(TransportMode.BARGE, L(Shunde), L(Nansha), I("2020-09-30T15:59:59Z")));
+        Assert.Null(book.Find(TransportMode.BARGE, L(Shunde), L(Nansha), I("2020-09-30T23:59:59.5+08:00")));
         Assert.Same(Waterway2020, book.Find(TransportMode.BARGE, L(Shunde), L(Nansha), I("2020-09-30T16:00:00Z")));
+        Assert.Same(Waterway2020, book.Find(TransportMode.BARGE, L(Shunde), L(Nansha), I("2020-10-01T00:00:00.000+08:00")));
     }
 
     [Fact]
@@ -66,5 +68,13 @@ public class RefundPolicyBookTests
         Assert.Equal(T("2025-03-01T23:59:59+08:00"), RefundPolicyBook.ExitDeadline(Notice2024, I("2024-12-01T08:00:00+08:00"))); // + 90 days
         Assert.Equal(T("2021-01-29T23:59:59+08:00"), RefundPolicyBook.ExitDeadline(Waterway2020, I("2020-11-30T23:30:00+08:00")));
         Assert.Equal(T("2021-01-30T23:59:59+08:00"), RefundPolicyBook.ExitDeadline(Waterway2020, I("2020-11-30T16:30:00Z")));
+        Assert.Equal(T("2021-01-29T23:59:59+08:00"), RefundPolicyBook.ExitDeadline(Waterway2020, I("2020-11-30T23:59:59.5+08:00")));
+    }
+
+    [Fact]
+    public void A_deadline_passes_at_the_midnight_that_ends_its_day_in_China()
+    {
+        Assert.Equal(I("2021-01-30T00:00:00+08:00"), RefundPolicyBook.DeadlinePassesAt(T("2021-01-29T23:59:59+08:00")));
+        Assert.Equal(I("2025-03-02T00:00:00+08:00"), RefundPolicyBook.DeadlinePassesAt(T("2025-03-01T23:59:59+08:00")));
     }
 }

@@ -16,6 +16,10 @@ public class RefundWorkflowTests
     private static readonly Instant AfterVesselDeparture = I("2020-12-03T10:00:00+08:00");
     private static readonly OffsetDateTime Deadline = T("2021-01-29T23:59:59+08:00");
 
+    /// <summary>The deadline plus the default grace for a late exit report (REFUND_ELIGIBLE was issued long before).</summary>
+    /// <summary>From this instant on, with no exit reported, the refund is revoked: the deadline's day over, plus the grace.</summary>
+    private static readonly Instant GraceEnds = RefundPolicyBook.DeadlinePassesAt(Deadline) + RefundPolicyBook.DefaultExitReportGrace;
+
     private static readonly ShipmentBooking OneContainer = Bookings.OnePort(Csqu);
     private static readonly ShipmentBooking TwoContainers = Bookings.OnePort(Csqu, Apzu);
     private static readonly OnePortJourney Journey = OnePortJourney.Of(Csqu);
@@ -118,10 +122,11 @@ public class RefundWorkflowTests
         var booking = Bookings.Make("GZ21-000126", Bookings.Declaration,
             [Bookings.BargeLeg(departure: "2020-09-30T09:00:00+08:00", arrival: "2020-09-30T17:00:00+08:00"), Bookings.VesselLeg()], Csqu);
         var release = Ev.Customs(EventCode.CUSR, Csqu, Shunde, "2020-09-30T08:40:00+08:00");
-        AssertNotApplicable(Shipment.Refund(booking, [release], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
+        var load = Ev.Load(Csqu, TransportMode.BARGE, Barge, Shunde, "2020-09-30T08:55:00+08:00");
+        AssertNotApplicable(Shipment.Refund(booking, [release, load], I("2020-09-30T09:00:00+08:00"))); // judged by the plan until it departs
 
         var departure = Ev.Depa(TransportMode.BARGE, Barge, Shunde, "2020-09-30T16:30:00Z");
-        var refund = Shipment.Refund(booking, [release, departure], I("2020-10-01T10:00:00+08:00"));
+        var refund = Shipment.Refund(booking, [release, load, departure], I("2020-10-01T10:00:00+08:00"));
         Assert.Equal(TaxRefundStatus.TRIGGERED, refund.Status);
         Assert.Equal(T("2020-11-30T23:59:59+08:00"), refund.Deadline); // 1 Oct + 60 days
     }
@@ -204,6 +209,9 @@ public class RefundWorkflowTests
     [InlineData("2020-11-30T00:00:00+08:00", "2021-01-29T23:59:59+08:00")]
     [InlineData("2020-11-30T08:30:00+01:00", "2021-01-29T23:59:59+08:00")] // 15:30 in China
     [InlineData("2020-12-31T17:00:00+08:00", "2021-03-01T23:59:59+08:00")] // across February
+    [InlineData("2020-11-30T23:59:59.5+08:00", "2021-01-29T23:59:59+08:00")] // the last half second of 30 Nov
+    [InlineData("2020-12-01T00:00:00+08:00", "2021-01-30T23:59:59+08:00")]   // the first instant of 1 Dec
+    [InlineData("2020-11-30T15:59:59.999999999Z", "2021-01-29T23:59:59+08:00")]
     public void The_deadline_is_the_end_of_the_China_local_day_60_days_after_the_departures_local_date(string departure, string deadline)
     {
         var journey = new OnePortJourney([Csqu], bargeDeparture: departure);
@@ -211,7 +219,25 @@ public class RefundWorkflowTests
         var trigger = Assert.Single(refund.Due);
         Assert.Equal(T(deadline), trigger.Deadline);
         Assert.Equal(T(deadline), refund.Deadline);
-        Assert.Equal(T(departure), trigger.DepartedAt);
+        Assert.Equal(T(departure).ToInstant(), trigger.DepartedAt!.Value.ToInstant());
+        Assert.Equal(Offset.FromHours(8), trigger.DepartedAt.Value.Offset); // whatever the offset reported, in Shunde's time
+    }
+
+    [Fact]
+    public void A_triggers_times_reported_in_UTC_are_in_the_time_of_their_ports()
+    {
+        var journey = new OnePortJourney([Csqu], bargeDeparture: "2020-11-30T01:12:00Z", vesselDeparture: "2020-12-02T14:30:00Z");
+        var events = journey.Through(Step.VesselDeparts).Select(e => e.EventCode == EventCode.CUSR
+            ? Ev.Customs(EventCode.CUSR, Csqu, Shunde, "2020-11-30T00:40:00Z")
+            : e);
+
+        var due = Shipment.Refund(OneContainer, events, AfterVesselDeparture).Due;
+
+        Assert.Equal([TaxRefundTriggerKind.REFUND_ELIGIBLE, TaxRefundTriggerKind.EXIT_CONFIRMED], due.Select(t => t.Kind));
+        Assert.All(due, t => Assert.Equal(
+            (T("2020-11-30T08:40:00+08:00"), T("2020-11-30T09:12:00+08:00"), T("2021-01-29T23:59:59+08:00")),
+            (t.ReleasedAt, t.DepartedAt, t.Deadline)));
+        Assert.Equal(T("2020-12-02T22:30:00+08:00"), due[1].ExitedAt);
     }
 
     [Fact]
@@ -240,7 +266,7 @@ public class RefundWorkflowTests
         var open = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), AfterBargeDeparture + Duration.FromHours(2)).Refund;
         Assert.Equal((TaxRefundStatus.TRIGGERED, Shunde, Nansha, Deadline), (open.Status, open.DeparturePort?.Value, open.ExitPort?.Value, open.Deadline));
 
-        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), Deadline.ToInstant() + Duration.FromSeconds(1)).Refund;
+        var late = ShipmentProjection.Evaluate(record, new RefundPolicyBook([]), GraceEnds).Refund;
         AssertRevoked(late, RefundRevocationReason.DEADLINE_PASSED);
     }
 
@@ -363,32 +389,68 @@ public class RefundWorkflowTests
     // ---- REFUND_REVOKED ----
 
     [Fact]
-    public void Past_the_deadline_without_exit_the_refund_is_revoked()
+    public void Past_the_deadline_and_the_grace_without_exit_the_refund_is_revoked()
     {
         var events = Journey.Through(Step.DischargeAtNansha);
-        var atDeadline = AfterEligible(events, Deadline.ToInstant());
-        Assert.Equal(TaxRefundStatus.TRIGGERED, atDeadline.Status);
-        Assert.Empty(atDeadline.Due);
+        // The deadline is the whole of its last local day: it passes at 00:00:00 China time the day after, and the
+        // grace runs from then.
+        foreach (var inTime in new[] { Deadline.ToInstant(), Deadline.ToInstant() + Duration.FromMilliseconds(500), GraceEnds - Duration.Epsilon })
+        {
+            var open = AfterEligible(events, inTime);
+            Assert.True(open.Status == TaxRefundStatus.TRIGGERED && open.Due.Count == 0, $"at {Format(inTime)}: {open.Status}");
+            Assert.Equal(GraceEnds, open.RevocationDue);
+        }
 
-        var trigger = AssertRevoked(AfterEligible(events, Deadline.ToInstant() + Duration.FromSeconds(1)), RefundRevocationReason.DEADLINE_PASSED);
+        var trigger = AssertRevoked(AfterEligible(events, GraceEnds), RefundRevocationReason.DEADLINE_PASSED);
         Assert.Equal(Barge, trigger.ConveyanceId);
         Assert.Equal(Deadline, trigger.Deadline);
-        Assert.Equal(Deadline.ToInstant() + Duration.FromSeconds(1), trigger.IssuedAt);
+        Assert.Equal(GraceEnds, trigger.IssuedAt);
     }
 
-    [Fact]
-    public void A_vessel_departing_after_the_deadline_is_revoked_not_confirmed()
+    [Theory]
+    [InlineData("2021-01-30T00:00:00+08:00")] // midnight after the deadline: the next day has begun
+    [InlineData("2021-01-29T16:00:00Z")]      // the same instant, reported in UTC
+    [InlineData("2021-01-30T00:00:01+08:00")]
+    public void A_vessel_departing_from_midnight_after_the_deadline_on_does_not_confirm_and_revokes_once_the_grace_is_over(string vesselDeparture)
     {
-        var late = new OnePortJourney([Csqu], vesselDeparture: "2021-01-30T00:00:01+08:00");
-        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00")), RefundRevocationReason.DEADLINE_PASSED);
+        var late = new OnePortJourney([Csqu], vesselDeparture: vesselDeparture);
+        var waiting = AfterEligible(late.Through(Step.VesselDeparts), I("2021-01-30T10:00:00+08:00"));
+        Assert.Equal(TaxRefundStatus.TRIGGERED, waiting.Status);
+        Assert.Empty(waiting.Due);
+        AssertRevoked(AfterEligible(late.Through(Step.VesselDeparts), GraceEnds), RefundRevocationReason.DEADLINE_PASSED);
     }
 
-    [Fact]
-    public void A_vessel_departing_on_the_last_second_confirms()
+    [Theory]
+    [InlineData("2021-01-29T23:59:59+08:00")]
+    [InlineData("2021-01-29T23:59:59.5+08:00")] // within the deadline's second: the day has not ended
+    [InlineData("2021-01-29T23:59:59.999999999+08:00")]
+    [InlineData("2021-01-29T15:59:59.5Z")]
+    public void A_vessel_departing_in_the_last_second_of_the_deadlines_day_confirms(string vesselDeparture)
     {
-        var justInTime = new OnePortJourney([Csqu], vesselDeparture: "2021-01-29T23:59:59+08:00");
+        var justInTime = new OnePortJourney([Csqu], vesselDeparture: vesselDeparture);
         var refund = AfterEligible(justInTime.Through(Step.VesselDeparts), I("2021-02-05T10:00:00+08:00"));
-        Assert.Equal(TaxRefundTriggerKind.EXIT_CONFIRMED, refund.Due.Single().Kind);
+        var confirmed = Assert.Single(refund.Due);
+        Assert.Equal(TaxRefundTriggerKind.EXIT_CONFIRMED, confirmed.Kind);
+        Assert.Equal(T(vesselDeparture).ToInstant(), confirmed.ExitedAt?.ToInstant());
+    }
+
+    [Fact]
+    public void An_exit_is_in_time_exactly_when_its_China_local_date_is_not_after_the_deadlines()
+    {
+        // Around the midnight that ends the deadline, to the nanosecond, reported in any offset; the oracle compares
+        // calendar dates in China, not instants.
+        var midnight = I("2021-01-30T00:00:00+08:00");
+        var gen = Gen.Select(Gen.Long[-3_000_000_000L, 3_000_000_000L], Gen.Int[-12, 14]);
+        gen.Sample((nanoseconds, offsetHours) =>
+        {
+            var exit = (midnight + Duration.FromNanoseconds(nanoseconds)).WithOffset(Offset.FromHours(offsetHours));
+            var journey = new OnePortJourney([Csqu], vesselDeparture: Format(exit));
+            var refund = AfterEligible(journey.Through(Step.VesselDeparts), I("2021-02-05T10:00:00+08:00"));
+
+            var inTime = exit.ToInstant().InZone(RefundPolicyBook.ChinaZone).Date <= Deadline.Date;
+            var expected = inTime ? TaxRefundTriggerKind.EXIT_CONFIRMED : TaxRefundTriggerKind.REFUND_REVOKED;
+            Assert.True(Assert.Single(refund.Due).Kind == expected, $"exit at {Format(exit)}: {refund.Due.Single().Kind}");
+        }, iter: 500);
     }
 
     [Fact]
