@@ -21,22 +21,10 @@ BIN="$TOOLS/node_modules/.bin/azurite-queue"
 log() { echo "azurite.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-usage() { die "usage: $0 start DIR [PORT] | stop DIR"; }
+# shellcheck source=scripts/npm-tool.sh
+source "$ROOT/scripts/npm-tool.sh"
 
-install_if_missing() {
-  [[ -x "$BIN" ]] && return 0
-  command -v npm >/dev/null || die "npm is required to install azurite"
-  mkdir -p "$TOOLS"
-  # Two test runs starting at once must not run npm install into the same folder together.
-  (
-    flock 9
-    if [[ ! -x "$BIN" ]]; then
-      log "installing azurite@$AZURITE_VERSION into .tools/azurite (about 30 s, once)"
-      npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >&2 </dev/null
-    fi
-  ) 9>"$TOOLS.lock"
-  [[ -x "$BIN" ]] || die "azurite-queue not found after npm install"
-}
+usage() { die "usage: $0 start DIR [PORT] | stop DIR"; }
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
@@ -51,7 +39,7 @@ start() {
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   is_running "$dir" && die "an Azurite started in $dir is still running (pid $(cat "$dir/azurite.pid")); stop it first"
-  install_if_missing
+  install_npm_tool "azurite@$AZURITE_VERSION" "$TOOLS" "$BIN"
   [[ -n "$port" ]] || port="$(free_port)"
   port_answers "$port" && die "port $port on 127.0.0.1 is already in use"
 

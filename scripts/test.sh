@@ -4,8 +4,9 @@
 #   scripts/test.sh [extra arguments for dotnet test, e.g. --filter FullyQualifiedName~Persistence]
 #
 # Starts a throwaway PostgreSQL and Azurite, exports TRANSIT_TEST_PG and TRANSIT_TEST_QUEUE for the
-# tests, builds the solution in Release, runs each test project of the solution, stops both services and
-# prints the totals as one line, "N passed, N failed" (", N skipped" when any were skipped).
+# tests, installs the tools the tests run (scripts/tools.sh), builds the solution in Release, runs each
+# test project of the solution, stops both services and prints the totals as one line, "N passed,
+# N failed" (", N skipped" when any were skipped).
 # Fails when the build fails, a test fails or is skipped (tests that need a service must fail
 # without it, never skip), or a test project ran no test (with extra arguments, such as a filter,
 # only when no test ran at all).
@@ -22,12 +23,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 
+# Redocly and Kiota, which the API tests run against the served OpenAPI document.
+bash scripts/tools.sh
+
 dotnet build TransitGrains.sln -c Release </dev/null
 
 # One `dotnet test` per test project, each with its own results folder: run over the solution,
 # all projects would write the same results.trx and only the last one's counts would survive.
-# The benchmark and its plain reference (tests/*.Benchmarks*) are programs run by scripts/benchmark.sh, not tests.
-mapfile -t projects < <(dotnet sln TransitGrains.sln list | tr '\134' / | grep -E '^tests/.*\.csproj$' | grep -vE '\.Benchmarks(\.[^/]*)?\.csproj$')
+# Test projects are named *.Tests; the benchmarks (programs run by scripts/benchmark.sh) and the clock hook the
+# integration tests load into silo processes live under tests/ too, but are not tests.
+mapfile -t projects < <(dotnet sln TransitGrains.sln list | tr '\134' / | grep -E '^tests/.*\.Tests\.csproj$')
 ((${#projects[@]} > 0)) || die "the solution lists no project under tests/"
 
 RESULTS="$WORK/results"

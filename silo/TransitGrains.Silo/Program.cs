@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using TransitGrains.Api;
 using TransitGrains.Grains;
 using TransitGrains.Persistence;
@@ -45,6 +46,9 @@ namespace TransitGrains.Silo
             builder.UseOrleans(silo =>
             {
                 var cluster = ClusterSettings.From(configuration);
+                // Trace context travels with grain calls, so one trace follows a request from HTTP through the grains.
+                silo.AddActivityPropagation();
+                silo.AddDashboard();
                 silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
                 {
                     o.ClusterId = cluster.ClusterId;
@@ -64,9 +68,10 @@ namespace TransitGrains.Silo
                 }
             });
 
+            builder.AddTransitTelemetry();
             builder.Services.AddTransitGrains(configuration);
             builder.Services.AddTaxRefundQueue(configuration);
-            builder.Services.AddTransitApi(configuration);
+            builder.Services.AddTransitApi(configuration, builder.Environment);
             builder.Services.AddHealthChecks().AddCheck(
                 "storage",
                 durable is null ? new InMemoryStorageHealthCheck() : new PostgresHealthCheck(durable),
@@ -75,7 +80,10 @@ namespace TransitGrains.Silo
             var app = builder.Build();
             app.UseExceptionHandler();
             app.UseStatusCodePages();
+            app.UseTransitApi();
             app.MapTransitApi();
+            app.MapTransitMetrics();
+            app.MapDashboard();
             app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
             return app;
         }

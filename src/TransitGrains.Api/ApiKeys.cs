@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Validation;
@@ -44,7 +43,13 @@ public sealed record ApiCaller(ApiRole Role, string Name, string? Forwarder, IRe
     public bool Sees(string forwarder) => Role != ApiRole.Forwarder || Forwarder == forwarder;
 }
 
-/// <summary>Resolves the <c>X-Api-Key</c> header. Keys are compared by their SHA-256, so stored hashes work the same as keys.</summary>
+/// <summary>A configured key that a request presented: its SHA-256 (hex), which names it without revealing it, and its caller.</summary>
+public sealed record KnownKey(string Hash, ApiCaller Caller);
+
+/// <summary>
+/// Resolves an <c>X-Api-Key</c>. Keys are compared by their SHA-256, so stored hashes work the same as keys, and in
+/// constant time against every configured hash, so how long a lookup takes says nothing about which bytes matched.
+/// </summary>
 public sealed class ApiKeyRegistry
 {
     public const string Header = "X-Api-Key";
@@ -62,6 +67,7 @@ public sealed class ApiKeyRegistry
     };
 
     private readonly Dictionary<string, ApiCaller> _byHash = new(StringComparer.OrdinalIgnoreCase);
+    private readonly (byte[] Hash, string Hex)[] _hashes;
 
     public ApiKeyRegistry(IEnumerable<ApiKeyOptions> keys)
     {
@@ -99,6 +105,8 @@ public sealed class ApiKeyRegistry
             };
             _byHash[hash] = new ApiCaller(role, name, role == ApiRole.Forwarder ? key.Forwarder : null, locations, EventTypesOf(role, key.EventTypes, name));
         }
+
+        _hashes = _byHash.Keys.Select(hex => (Convert.FromHexString(hex), hex.ToLowerInvariant())).ToArray();
     }
 
     private static HashSet<EventType> EventTypesOf(ApiRole role, List<string> configured, string name)
@@ -127,10 +135,30 @@ public sealed class ApiKeyRegistry
 
     private static InvalidOperationException Invalid(string problem) => new($"Transit:ApiKeys: {problem}");
 
-    public ApiCaller? Resolve(HttpContext context) =>
-        context.Request.Headers[Header].ToString() is { Length: > 0 } key && _byHash.TryGetValue(Hash(key), out var caller)
-            ? caller
-            : null;
+    /// <summary>The configured key <paramref name="key"/> is, or null.</summary>
+    public KnownKey? Resolve(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        string? match = null;
+        foreach (var (hash, hex) in _hashes)
+        {
+            // Every hash is compared, also after a match.
+            if (CryptographicOperations.FixedTimeEquals(presented, hash))
+            {
+                match = hex;
+            }
+        }
+
+        return match is null ? null : new KnownKey(match, _byHash[match]);
+    }
+
+    /// <summary>The key with this SHA-256 (hex), while it is still configured.</summary>
+    public KnownKey? Find(string hash) => _byHash.TryGetValue(hash, out var caller) ? new KnownKey(hash.ToLowerInvariant(), caller) : null;
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

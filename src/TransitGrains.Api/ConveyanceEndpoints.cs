@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,8 +15,9 @@ public static class ConveyanceEndpoints
     public static void MapConveyances(this IEndpointRouteBuilder api)
     {
         api.MapGet("/api/v1/conveyances/{mode}/{conveyanceId}", Get)
-            .RequireApiKey(ApiRole.Admin, ApiRole.Forwarder, ApiRole.Port)
+            .RequireAuthorization(ApiPolicies.Conveyances)
             .WithTags("Conveyances")
+            .WithName("GetConveyance")
             .WithSummary("A train, barge, vessel or truck: status, calls, containers aboard")
             .WithDescription("mode is rail, barge, vessel or truck. A forwarder key sees only its own containers in 'aboard'.")
             .Produces<ConveyanceView>()
@@ -23,7 +25,8 @@ public static class ConveyanceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Get(string mode, string conveyanceId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Get(
+        [Description("rail, barge, vessel or truck")] string mode, string conveyanceId, HttpContext http, IGrainFactory grains)
     {
         if (!EnumText.TryParse<TransportMode>(mode.ToUpperInvariant(), out var transportMode))
         {

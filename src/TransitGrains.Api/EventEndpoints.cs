@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,23 +25,29 @@ public static class EventEndpoints
 {
     public const int MaxBatch = 1000;
 
+    public const string ReportOperation = "ReportEvents";
+
     public static void MapEvents(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/api/v1/events", Submit).RequireApiKey(ApiRole.Port, ApiRole.Customs, ApiRole.Admin)
+        api.MapPost("/api/v1/events", Submit).RequireAuthorization(ApiPolicies.Port)
             .WithTags("Events")
+            .WithName(ReportOperation)
             .WithSummary("Report a batch of 1-1000 events")
             .WithDescription(
                 "Each event is answered ACCEPTED, DUPLICATE (its eventId was seen before, whatever else it says) or REJECTED "
                 + "(with the reason; nothing changed). ACCEPTED and DUPLICATE events are durably stored before the answer. "
                 + "An event of a type the key may not report (a port key: TRANSPORT and EQUIPMENT unless configured otherwise; a "
                 + "customs key: CUSTOMS only) or at a location outside the key's own is REJECTED, not the whole batch. "
-                + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline).")
+                + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline). "
+                + "A body that is not a batch at all is 400.")
+            .Accepts<EventBatch>("application/json")
             .Produces<EventBatchResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, IClock clock)
     {
+        var started = Stopwatch.GetTimestamp();
         var (batch, problem) = await ApiJson.ReadAsync<EventBatch>(http.Request);
         if (problem is not null)
         {
@@ -95,6 +102,11 @@ public static class EventEndpoints
             }
         }
 
+        TransitMetrics.EventsAnswered(
+            results.Count(r => r!.Status == EventResultStatus.ACCEPTED),
+            results.Count(r => r!.Status == EventResultStatus.DUPLICATE),
+            results.Count(r => r!.Status == EventResultStatus.REJECTED));
+        TransitMetrics.EventBatchAnswered(Stopwatch.GetElapsedTime(started));
         return Results.Ok(new EventBatchResult(results!));
     }
 

@@ -36,4 +36,10 @@ public static class Problems
 
     public static IResult Forbidden(string detail) =>
         Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    public static IResult TooManyRequests(string who, int retryAfterSeconds) =>
+        Results.Problem(
+            title: "Too many requests",
+            detail: $"{who} is over its request budget; nothing was done. Retry after {retryAfterSeconds} s (Retry-After).",
+            statusCode: StatusCodes.Status429TooManyRequests);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,29 +26,47 @@ public sealed record ShipmentList(IReadOnlyList<ShipmentView> Items);
 
 public static class ShipmentEndpoints
 {
+    public const string BookOperation = "BookShipment";
+
     public static void MapShipments(this IEndpointRouteBuilder api)
     {
         var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments");
 
-        shipments.MapPost("/", Book).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapPost("/", Book).RequireAuthorization(ApiPolicies.Forwarder)
+            .WithName(BookOperation)
             .WithSummary("Book a shipment")
+            .WithDescription(
+                "Books a shipment for the key's forwarder (an admin key names the forwarder). 201 with the shipment and its "
+                + "Location; the same request again is 200 with the same shipment. The same shipmentId with another body is 409, "
+                + "and so is a container that already belongs to another active shipment (conflictingShipmentId names it).")
+            .Accepts<BookingBody>("application/json")
             .Produces<ShipmentView>(StatusCodes.Status201Created)
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        shipments.MapGet("/{shipmentId}", Get).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapGet("/{shipmentId}", Get).RequireAuthorization(ApiPolicies.Forwarder)
+            .WithName("GetShipment")
             .WithSummary("A shipment: where it is, when it arrives, customs, tax refund, timeline")
+            .WithDescription(
+                "The shipment with its legs, containers, ETA, customs and tax refund status and, unless timeline=false, every "
+                + "accepted event that concerns it in eventDateTime order. Another forwarder's shipment is 404, as if it did not exist.")
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        shipments.MapGet("/", ListByContainer).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapGet("/", ListByContainer).RequireAuthorization(ApiPolicies.Forwarder)
+            .WithName("ListShipments")
             .WithSummary("Shipments a container was booked into, newest first")
+            .WithDescription("Summaries without timeline; a forwarder key sees its own shipments only.")
             .Produces<ShipmentList>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        shipments.MapDelete("/{shipmentId}", Cancel).RequireApiKey(ApiRole.Forwarder, ApiRole.Admin)
+        shipments.MapDelete("/{shipmentId}", Cancel).RequireAuthorization(ApiPolicies.Forwarder)
+            .WithName("CancelShipment")
             .WithSummary("Cancel a shipment")
+            .WithDescription(
+                "Cancels the shipment (status CANCELLED, kept for the record) and frees its containers; a triggered refund is "
+                + "revoked. A completed or already cancelled shipment is 409; another forwarder's is 404.")
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -80,6 +99,11 @@ public static class ShipmentEndpoints
 
         var booking = validated.Value!;
         var result = await grains.GetGrain<IShipmentGrain>(booking.ShipmentId).Book(booking);
+        if (result.Outcome == BookingOutcome.Created)
+        {
+            TransitMetrics.ShipmentBooked();
+        }
+
         return result.Outcome switch
         {
             BookingOutcome.Created => Results.Created($"/api/v1/shipments/{booking.ShipmentId}", result.Shipment),
@@ -88,13 +112,15 @@ public static class ShipmentEndpoints
         };
     }
 
-    private static async Task<IResult> Get(string shipmentId, bool? timeline, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Get(
+        string shipmentId, [Description("false leaves the timeline out")] bool? timeline, HttpContext http, IGrainFactory grains)
     {
         var view = await grains.GetGrain<IShipmentGrain>(shipmentId).GetView(timeline ?? true);
         return view is not null && http.Caller().Sees(view.Forwarder) ? Results.Ok(view) : NoSuchShipment(shipmentId);
     }
 
-    private static async Task<IResult> ListByContainer(string? container, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ListByContainer(
+        [Description("ISO 6346 container number")] string? container, HttpContext http, IGrainFactory grains)
     {
         if (!ContainerNumber.TryParse(container, out var number, out var error))
         {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.OpenApi;
+using Microsoft.Extensions.Hosting;
 
 namespace TransitGrains.Api;
 
@@ -14,35 +16,47 @@ public static class TransitApi
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>How a request says who it is: its X-Api-Key, or under /dashboard the sign-in cookie.</summary>
+    private const string CallerScheme = "Caller";
+
+    public static IServiceCollection AddTransitApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var keys = configuration.GetSection("Transit:ApiKeys").Get<List<ApiKeyOptions>>() ?? [];
         services.AddSingleton(new ApiKeyRegistry(keys));
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, "X-Api-Key, or the dashboard's sign-in cookie", o => o.ForwardDefaultSelector = context =>
+                DashboardSignIn.UsesCookie(context) ? DashboardSignIn.CookieScheme : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddDashboardCookie();
+        services.AddAuthorization(ApiPolicies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
+        services.AddTransitRateLimits(configuration, environment.IsDevelopment());
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddHealthChecks();
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new OpenApiInfo
-            {
-                Title = "TransitGrains",
-                Version = "1",
-                Description = ContractNotes,
-            };
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", o => ApiDocument.Configure(o, ContractNotes));
         return services;
+    }
+
+    /// <summary>Who is calling (the API key), then whether it is within its request budget, then whether it may.</summary>
+    public static void UseTransitApi(this IApplicationBuilder app)
+    {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
     }
 
     public static void MapTransitApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Probes are not rate limited: an orchestrator asking often must not make the service look down.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealth,
-        });
+        }).DisableRateLimiting();
         app.MapShipments();
         app.MapEvents();
         app.MapConveyances();
@@ -97,5 +111,10 @@ public static class TransitApi
           An etaHistory entry that changed only the offset, not the instant, is not shown.
         - The refund deadline is in China time (Asia/Shanghai). Instants the service itself stamps (receivedAt, issuedAt,
           deliveredAt, bookedAt, changedAt) are in UTC ("Z").
+        - Limits: a request without a valid key is counted against its client address's anonymous budget before it is
+          answered 401; a key's request is counted against its own budget before its role is checked (so 429 comes before
+          403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited. A customs key draws on
+          the port budget (Transit:RateLimits:port).
+        - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
         """;
 }

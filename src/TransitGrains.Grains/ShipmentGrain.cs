@@ -229,6 +229,7 @@ public sealed class ShipmentGrain(
         foreach (var trigger in due)
         {
             state.State.Outbox.Add(OutboxEntry.Pending(trigger));
+            TransitMetrics.TaxTriggerAdded(trigger.Kind);
         }
 
         var eta = EtaRule.Eta(_evaluation.Progress.Legs);
@@ -285,6 +286,7 @@ public sealed class ShipmentGrain(
             {
                 await publisher.PublishAsync(TaxRefundMessages.ToMessage(entry.Trigger), CancellationToken.None);
                 state.State.Outbox[i] = entry.Delivered(clock.GetCurrentInstant());
+                TransitMetrics.TaxTriggerDelivered();
             }
             catch (Exception ex)
             {

@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using TransitGrains.Api;
 using TransitGrains.Domain.Identifiers;
 
@@ -40,16 +41,16 @@ public sealed class ApiKeyConfigurationTests
     {
         var registry = Registry(Mixed);
 
-        var admin = registry.Resolve(Request("plain-admin-key"));
+        var admin = registry.Resolve("plain-admin-key")?.Caller;
         Assert.NotNull(admin);
         Assert.Equal((ApiRole.Admin, (string?)null, (IReadOnlySet<string>?)null), (admin.Role, admin.Forwarder, admin.Locations));
 
-        var terminal = registry.Resolve(Request("nansha-terminal-key"));
+        var terminal = registry.Resolve("nansha-terminal-key")?.Caller;
         Assert.NotNull(terminal);
         Assert.Equal((ApiRole.Port, (string?)null), (terminal.Role, terminal.Forwarder));
         Assert.Equal(["CNNSA"], terminal.Locations!);
 
-        var forwarder = registry.Resolve(Request("forwarder-b-key"));
+        var forwarder = registry.Resolve("forwarder-b-key")?.Caller;
         Assert.NotNull(forwarder);
         Assert.Equal((ApiRole.Forwarder, "FWD-B", (IReadOnlySet<string>?)null), (forwarder.Role, forwarder.Forwarder, forwarder.Locations));
     }
@@ -59,8 +60,8 @@ public sealed class ApiKeyConfigurationTests
     {
         var registry = Registry(Mixed);
 
-        Assert.Null(registry.Resolve(Request(NanshaTerminalKeyHash)));
-        Assert.Null(registry.Resolve(Request(ForwarderBKeyHash)));
+        Assert.Null(registry.Resolve(NanshaTerminalKeyHash));
+        Assert.Null(registry.Resolve(ForwarderBKeyHash));
     }
 
     [Fact]
@@ -75,11 +76,24 @@ public sealed class ApiKeyConfigurationTests
             ["Transit:ApiKeys:1:locations:0"] = "*",
         });
 
-        Assert.Equal(ApiRole.Admin, registry.Resolve(Request("Plain-Admin-Key"))?.Role);
-        Assert.Null(registry.Resolve(Request("plain-admin-key")));
-        Assert.Null(registry.Resolve(Request("PLAIN-ADMIN-KEY")));
-        Assert.Equal(ApiRole.Port, registry.Resolve(Request("nansha-terminal-key"))?.Role);
-        Assert.Null(registry.Resolve(Request("NANSHA-TERMINAL-KEY")));
+        Assert.Equal(ApiRole.Admin, registry.Resolve("Plain-Admin-Key")?.Caller.Role);
+        Assert.Null(registry.Resolve("plain-admin-key"));
+        Assert.Null(registry.Resolve("PLAIN-ADMIN-KEY"));
+        Assert.Equal(ApiRole.Port, registry.Resolve("nansha-terminal-key")?.Caller.Role);
+        Assert.Null(registry.Resolve("NANSHA-TERMINAL-KEY"));
+    }
+
+    [Fact]
+    public void A_resolved_key_is_named_by_its_SHA256_in_lower_case_which_finds_it_again()
+    {
+        var registry = Registry(Mixed);
+
+        // Configured in upper case.
+        var forwarder = registry.Resolve("forwarder-b-key")!;
+        Assert.Equal(ForwarderBKeyHash, forwarder.Hash);
+        Assert.Equal(forwarder, registry.Find(ForwarderBKeyHash));
+        Assert.Equal(ApiKeyRegistry.Hash("plain-admin-key"), registry.Resolve("plain-admin-key")!.Hash);
+        Assert.Null(registry.Find(ApiKeyRegistry.Hash("no-such-key")));
     }
 
     [Fact]
@@ -87,19 +101,19 @@ public sealed class ApiKeyConfigurationTests
     {
         var registry = Registry(Mixed);
 
-        Assert.Null(registry.Resolve(new DefaultHttpContext()));
-        Assert.Null(registry.Resolve(Request("")));
-        Assert.Null(registry.Resolve(Request("no-such-key")));
-        Assert.Null(registry.Resolve(Request("plain-admin-key ")));
+        Assert.Null(registry.Resolve(null));
+        Assert.Null(registry.Resolve(""));
+        Assert.Null(registry.Resolve("no-such-key"));
+        Assert.Null(registry.Resolve("plain-admin-key "));
     }
 
     [Fact]
     public void A_port_key_reports_at_its_locations_or_everywhere_with_a_star_and_admin_everywhere()
     {
         var registry = Registry(Mixed);
-        var terminal = registry.Resolve(Request("nansha-terminal-key"))!;
-        var everywhere = registry.Resolve(Request("plain-port-key"))!;
-        var admin = registry.Resolve(Request("plain-admin-key"))!;
+        var terminal = registry.Resolve("nansha-terminal-key")!.Caller;
+        var everywhere = registry.Resolve("plain-port-key")!.Caller;
+        var admin = registry.Resolve("plain-admin-key")!.Caller;
 
         Assert.Equal((true, false), (terminal.MayReportAt(Nansha), terminal.MayReportAt(Shunde)));
         Assert.Equal((true, true), (everywhere.MayReportAt(Nansha), everywhere.MayReportAt(Shunde)));
@@ -110,8 +124,8 @@ public sealed class ApiKeyConfigurationTests
     public void A_forwarder_key_sees_its_own_forwarders_shipments_only()
     {
         var registry = Registry(Mixed);
-        var forwarder = registry.Resolve(Request("forwarder-b-key"))!;
-        var admin = registry.Resolve(Request("plain-admin-key"))!;
+        var forwarder = registry.Resolve("forwarder-b-key")!.Caller;
+        var admin = registry.Resolve("plain-admin-key")!.Caller;
 
         Assert.Equal((true, false), (forwarder.Sees("FWD-B"), forwarder.Sees("FWD-DEMO")));
         Assert.Equal((true, true), (admin.Sees("FWD-B"), admin.Sees("FWD-DEMO")));
@@ -125,6 +139,8 @@ public sealed class ApiKeyConfigurationTests
         { "an unknown role", "some-key", null, "captain", "role 'captain' is not forwarder, port, customs or admin" },
         { "no role", "some-key", null, null, "role '' is not forwarder, port, customs or admin" },
         { "a forwarder key without its forwarder", null, ForwarderBKeyHash, "forwarder", "a forwarder key needs 'forwarder'" },
+        { "a keyHash too short for a SHA-256", null, ForwarderBKeyHash[..32], "admin", "'keyHash' is the key's SHA-256: 64 hexadecimal characters" },
+        { "a keyHash that is not hexadecimal", null, new string('g', 64), "admin", "'keyHash' is the key's SHA-256: 64 hexadecimal characters" },
     };
 
     [Theory]
@@ -149,13 +165,7 @@ public sealed class ApiKeyConfigurationTests
     private static ApiKeyRegistry Registry(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddTransitApi(configuration).BuildServiceProvider().GetRequiredService<ApiKeyRegistry>();
-    }
-
-    private static DefaultHttpContext Request(string apiKey)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Headers[ApiKeyRegistry.Header] = apiKey;
-        return context;
+        var environment = new HostingEnvironment { EnvironmentName = Environments.Production };
+        return new ServiceCollection().AddTransitApi(configuration, environment).BuildServiceProvider().GetRequiredService<ApiKeyRegistry>();
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 
 namespace TransitGrains.Api.Tests;
@@ -26,8 +27,38 @@ public sealed class AuthAndDocsTests(TransitApiFixture api)
 
     [Theory]
     [MemberData(nameof(ProtectedEndpoints))]
-    public async Task Unknown_key_is_401_problem(string method, string path) =>
-        (await Call(api.As("no-such-key"), method, path)).Problem(HttpStatusCode.Unauthorized);
+    public async Task Unknown_key_is_401_problem(string method, string path)
+    {
+        var response = await Call(api.As("no-such-key"), method, path);
+        response.Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal("ApiKey header=\"X-Api-Key\"", response.Header("WWW-Authenticate"));
+    }
+
+    [Fact]
+    public async Task A_key_configured_by_its_hash_only_is_that_key()
+    {
+        var results = await api.Submit([Json.Transport("DEPA", "BARGE", Ids.Conveyance("BRG"), Json.Shunde, Times.HoursAgo(2))], Keys.HashedPort);
+        Assert.Equal("ACCEPTED", (string?)results[0]!["status"]);
+
+        // A port key still, so not a forwarder's.
+        var problem = (await api.As(Keys.HashedPort).Get("/api/v1/shipments/ANY-1")).Problem(HttpStatusCode.Forbidden);
+        Assert.Equal("A port key may not do this; it needs a forwarder or admin key.", (string?)problem["detail"]);
+    }
+
+    [Fact]
+    public void A_keys_identity_carries_its_role_name_locations_and_event_types_as_claims()
+    {
+        var key = new ApiKeyRegistry([new ApiKeyOptions { Key = "sde", Role = "customs", Name = "shunde-customs", Locations = { "CNSUD" } }])
+            .Resolve("sde")!;
+
+        var identity = new ApiKeyIdentity(key, ApiKeyAuthenticationHandler.SchemeName);
+
+        Assert.Equal("shunde-customs", identity.Name);
+        Assert.True(identity.HasClaim(ClaimTypes.Role, "customs"));
+        Assert.Equal(key.Hash, identity.FindFirst(ApiKeyIdentity.KeyHashClaim)?.Value);
+        Assert.Equal(["CNSUD"], identity.FindAll(ApiKeyIdentity.LocationClaim).Select(c => c.Value));
+        Assert.Equal(["CUSTOMS"], identity.FindAll(ApiKeyIdentity.EventTypeClaim).Select(c => c.Value));
+    }
 
     [Fact]
     public async Task Port_key_may_not_book_403_and_nothing_is_booked()

@@ -146,12 +146,13 @@ public sealed class ReporterTests(TransitApiFixture api)
     }
 
     [Fact]
-    public async Task A_customs_key_may_not_book_or_read_shipments()
+    public async Task A_customs_key_may_not_book_or_read_shipments_or_conveyances()
     {
-        var (id, _, _) = await api.BookOnePort("CREAD");
+        var (id, _, barge) = await api.BookOnePort("CREAD");
 
         (await api.As(Keys.Customs).Get($"/api/v1/shipments/{id}")).Problem(HttpStatusCode.Forbidden);
         (await api.As(Keys.Customs).Post("/api/v1/shipments", Json.OnePortBooking(Ids.Shipment("CBOOK"), Ids.Container(), "B-1", "V-1")))
             .Problem(HttpStatusCode.Forbidden);
+        (await api.As(Keys.Customs).Get($"/api/v1/conveyances/barge/{barge}")).Problem(HttpStatusCode.Forbidden);
     }
 }

@@ -30,27 +30,31 @@ public static class Keys
 
     public const string Customs = "dev-customs-key";
 
-    /// <summary>Added by the fixture: a port system that may report at Shunde (CNSUD) only, named <see cref="ShundePortName"/>.</summary>
+    /// <summary>Added to every test silo: a port system that may report at Shunde (CNSUD) only, named <see cref="ShundePortName"/>.</summary>
     public const string ShundePort = "sde-port-key";
 
     public const string ShundePortName = "shunde-terminal";
 
-    /// <summary>Added by the fixture: the customs office at Shunde (CNSUD), named <see cref="ShundeCustomsName"/>.</summary>
+    /// <summary>Added to every test silo: the customs office at Shunde (CNSUD), named <see cref="ShundeCustomsName"/>.</summary>
     public const string ShundeCustoms = "sde-customs-key";
 
     public const string ShundeCustomsName = "shunde-customs";
+
+    /// <summary>Added to every test silo as <see cref="HashedPortHash"/> (its SHA-256, upper-case hex) only: a port system everywhere.</summary>
+    public const string HashedPort = "hashed-port-key";
+
+    public const string HashedPortHash = "3C6D174F7D171806E4E221258AE6A640C50E8E6E63335082FB9243552BF9869F";
 
     public const string ForwarderCode = "FWD-DEMO";
     public const string OtherForwarderCode = "FWD-OTHER";
 }
 
 /// <summary>The silo host exactly as <c>Program.cs</c> builds it, in Development, on free ports.</summary>
-public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
+public sealed class TransitApiFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
-    private HttpClient? _http;
+    private RunningSilo? _silo;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _silo!.BaseAddress;
 
     public ApiClient Anonymous => As(null);
     public ApiClient Admin => As(Keys.Admin);
@@ -58,50 +62,17 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
     public ApiClient OtherForwarder => As(Keys.OtherForwarder);
     public ApiClient Port => As(Keys.Port);
 
-    public ApiClient As(string? key) => new(_http!, key);
+    public ApiClient As(string? key) => _silo!.As(key);
 
-    public async Task InitializeAsync()
-    {
-        var ports = FreePorts(2);
-        _app = SiloHost.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            "--environment=Development",
-            // appsettings*.json (dev keys, refund policies) are copied next to the test assembly, not the working directory.
-            $"--contentRoot={AppContext.BaseDirectory}",
-            "--applicationName=TransitGrains.Silo",
-            $"--Transit:Cluster:SiloPort={ports[0]}",
-            $"--Transit:Cluster:GatewayPort={ports[1]}",
-            $"--Transit:Cluster:ClusterId=api-tests-{Guid.NewGuid():N}",
-            // The embedded profile (in-memory storage, triggers to the log), whatever the environment says.
-            "--ConnectionStrings:Transit=",
-            "--ConnectionStrings:TaxQueue=",
-            "--Logging:LogLevel:Default=Warning",
-            // High indexes, so that the entries are added to the Development keys rather than replacing one.
-            $"--Transit:ApiKeys:98:key={Keys.ShundePort}",
-            "--Transit:ApiKeys:98:role=port",
-            "--Transit:ApiKeys:98:locations:0=CNSUD",
-            $"--Transit:ApiKeys:98:name={Keys.ShundePortName}",
-            $"--Transit:ApiKeys:99:key={Keys.ShundeCustoms}",
-            "--Transit:ApiKeys:99:role=customs",
-            "--Transit:ApiKeys:99:locations:0=CNSUD",
-            $"--Transit:ApiKeys:99:name={Keys.ShundeCustomsName}",
-        ]);
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
-        _http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    public async Task InitializeAsync() => _silo = await RunningSilo.Start();
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_silo is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _silo.DisposeAsync();
         }
     }
-
-    public void Dispose() => _http?.Dispose();
 
     /// <summary>Books and expects 201; answers the shipment.</summary>
     public async Task<JsonObject> Book(JsonObject booking, string key = Keys.Forwarder) =>
@@ -156,6 +127,73 @@ public sealed class TransitApiFixture : IAsyncLifetime, IDisposable
             Json.Transport("DEPA", "BARGE", barge, Json.Shunde, departure));
         return departure;
     }
+}
+
+/// <summary>
+/// A silo host exactly as <c>Program.cs</c> builds it, in Development with the embedded profile, on free ports, with the
+/// test keys of <see cref="Keys"/> and any settings (<c>--key=value</c>) on top; and an HTTP client to it.
+/// </summary>
+public sealed class RunningSilo : IAsyncDisposable
+{
+    private RunningSilo(WebApplication app)
+    {
+        App = app;
+        BaseAddress = BaseAddressOf(app);
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public ApiClient As(string? key) => new(Http, key);
+
+    public static async Task<RunningSilo> Start(params string[] settings)
+    {
+        var ports = FreePorts(2);
+        var app = SiloHost.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            "--environment=Development",
+            // appsettings*.json (dev keys, refund policies) are copied next to the test assembly, not the working directory.
+            $"--contentRoot={AppContext.BaseDirectory}",
+            "--applicationName=TransitGrains.Silo",
+            $"--Transit:Cluster:SiloPort={ports[0]}",
+            $"--Transit:Cluster:GatewayPort={ports[1]}",
+            $"--Transit:Cluster:ClusterId=api-tests-{Guid.NewGuid():N}",
+            // The embedded profile (in-memory storage, triggers to the log), whatever the environment says.
+            "--ConnectionStrings:Transit=",
+            "--ConnectionStrings:TaxQueue=",
+            "--Logging:LogLevel:Default=Warning",
+            // High indexes, so that the entries are added to the Development keys rather than replacing one.
+            $"--Transit:ApiKeys:97:key={Keys.ShundePort}",
+            "--Transit:ApiKeys:97:role=port",
+            "--Transit:ApiKeys:97:locations:0=CNSUD",
+            $"--Transit:ApiKeys:97:name={Keys.ShundePortName}",
+            $"--Transit:ApiKeys:98:key={Keys.ShundeCustoms}",
+            "--Transit:ApiKeys:98:role=customs",
+            "--Transit:ApiKeys:98:locations:0=CNSUD",
+            $"--Transit:ApiKeys:98:name={Keys.ShundeCustomsName}",
+            // A key configured by its SHA-256 only, as operators store them.
+            $"--Transit:ApiKeys:99:keyHash={Keys.HashedPortHash}",
+            "--Transit:ApiKeys:99:role=port",
+            "--Transit:ApiKeys:99:locations:0=*",
+            .. settings,
+        ]);
+        await app.StartAsync();
+        return new RunningSilo(app);
+    }
+
+    public static Uri BaseAddressOf(WebApplication app) => new(app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
 
     private static int[] FreePorts(int count)
     {
@@ -198,12 +236,15 @@ public sealed class ApiClient(HttpClient http, string? key)
             response.StatusCode,
             response.Content.Headers.ContentType?.MediaType,
             response.Headers.Location,
-            await response.Content.ReadAsStringAsync());
+            await response.Content.ReadAsStringAsync(),
+            response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
     }
 }
 
-public sealed record ApiResponse(HttpStatusCode Status, string? MediaType, Uri? Location, string Text)
+public sealed record ApiResponse(HttpStatusCode Status, string? MediaType, Uri? Location, string Text, IReadOnlyDictionary<string, string> Headers)
 {
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
+
     public JsonObject Body => JsonNode.Parse(Text)?.AsObject() ?? throw new InvalidOperationException("empty body");
 
     public ApiResponse Expect(HttpStatusCode status)
