@@ -1,4 +1,5 @@
 using Orleans;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Conveyances;
@@ -29,11 +30,15 @@ public sealed class ConveyanceState
 /// <summary>
 /// A train, barge, vessel or truck. Never awaits a shipment while holding its turn (the event intake delivers
 /// the fan-out it hands back; after a crash it re-delivers one-way), so bookings that call in here cannot
-/// deadlock with it.
+/// deadlock with it. Its calls interleave: each changes the state within one turn and then waits for a shared write
+/// (<see cref="SharedWrites{TState}"/>), so the batches and bookings that reach a busy vessel at once share its writes.
 /// </summary>
+[Reentrant]
 public sealed class ConveyanceGrain(
     [PersistentState("conveyance", StorageNames.Transit)] IPersistentState<ConveyanceState> state) : Grain, IConveyanceGrain
 {
+    private readonly SharedWrites<ConveyanceState> _writes = new(state);
+
     // The transport events by id, built once per activation: recording and fan-out look events up on every call.
     private readonly Dictionary<string, TransitEvent> _transport = new(StringComparer.Ordinal);
 
@@ -90,7 +95,7 @@ public sealed class ConveyanceGrain(
 
         if (outcomes.Contains(EventOutcome.ACCEPTED))
         {
-            await state.WriteOrReload(this);
+            await _writes.WriteAsync(this);
         }
 
         return new TransportIntake(outcomes, PendingFanOut());
@@ -114,7 +119,7 @@ public sealed class ConveyanceGrain(
 
         if (changed)
         {
-            await state.WriteOrReload(this);
+            await _writes.WriteAsync(this);
         }
 
         return PendingFanOut();
@@ -139,7 +144,7 @@ public sealed class ConveyanceGrain(
 
         if (changed)
         {
-            await state.WriteOrReload(this);
+            await _writes.WriteAsync(this);
         }
     }
 
@@ -148,8 +153,8 @@ public sealed class ConveyanceGrain(
         state.State.Legs.RemoveAll(l => l.ShipmentId == leg.ShipmentId && l.From == leg.From);
         state.State.Legs.Add(leg);
         state.State.Followers.Add(leg.ShipmentId);
-        await state.WriteOrReload(this);
-        return state.State.Transport;
+        await _writes.WriteAsync(this);
+        return state.State.Transport.ToList(); // a copy: interleaved calls may add to the list meanwhile
     }
 
     public async Task UnregisterLeg(string shipmentId)
@@ -157,7 +162,7 @@ public sealed class ConveyanceGrain(
         state.State.Legs.RemoveAll(l => l.ShipmentId == shipmentId);
         state.State.Followers.Remove(shipmentId);
         state.State.Unconfirmed.Remove(shipmentId);
-        await state.WriteOrReload(this);
+        await _writes.WriteAsync(this);
     }
 
     public async Task<ConveyanceView?> GetView(string? forwarder)
