@@ -140,7 +140,7 @@ public static class ApiDocument
 
     private const string Code = "^[A-Z0-9_.-]+$";
     private const string UnLocode = "^[A-Z]{2}[A-Z2-9]{3}$";
-    private const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
+    internal const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
 
     /// <summary>What api.md allows in each request type; the server checks the same and names every bad field.</summary>
     private static readonly Dictionary<Type, Action<OpenApiSchema>> RequestSchemas = new()
