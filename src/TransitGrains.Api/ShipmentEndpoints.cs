@@ -23,7 +23,9 @@ public sealed record BookingBody(
 }
 
 /// <summary>A page of shipment summaries (without timeline), newest booking first, and the cursor of the next page (null: none).</summary>
-public sealed record ShipmentList(IReadOnlyList<ShipmentView> Items, string? NextCursor);
+public sealed record ShipmentList(
+    [property: Description("Shipment summaries (without timeline), newest booking first.")] IReadOnlyList<ShipmentView> Items,
+    [property: Description("Pass as cursor= for the next page; null when this page is the last.")] string? NextCursor);
 
 public static class ShipmentEndpoints
 {
