@@ -136,6 +136,7 @@ public static class ApiDocument
         ["Shipments"] = "Forwarders book shipments and follow them: legs, containers, ETA, customs and the tax refund.",
         ["Events"] = "Port, terminal, rail and customs systems report what happened, in batches, with retries and duplicates.",
         ["Conveyances"] = "Trains, barges, vessels and trucks: their calls and who is aboard.",
+        ["Locations"] = "The places the service knows by name, in English and Simplified Chinese.",
     };
 
     private const string Code = "^[A-Z0-9_.-]+$";

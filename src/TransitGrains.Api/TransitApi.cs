@@ -60,6 +60,7 @@ public static class TransitApi
         app.MapShipments();
         app.MapEvents();
         app.MapConveyances();
+        app.MapLocations();
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)

@@ -202,22 +202,3 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         return (process.ExitCode, await output, await output + await error);
     }
 }
-
-public static class Repository
-{
-    /// <summary>The folder of TransitGrains.sln, above the test assembly.</summary>
-    public static string Root { get; } = Find(AppContext.BaseDirectory);
-
-    private static string Find(string from)
-    {
-        for (var folder = new DirectoryInfo(from); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TransitGrains.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no TransitGrains.sln above {from}");
-    }
-}
