@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark of issue 6, one command (about 5-8 minutes on 2 cores):
 #
-#   scripts/benchmark.sh [--scale 0.5] [--seconds 90] [--concurrency 8] [--batch-size 200] [--skip-micro]
+#   scripts/benchmark.sh [--scale 0.5] [--seconds 90] [--concurrency 8] [--batch-size 200] [--skip-micro] [--skip-listing]
 #
 # Starts its own throwaway PostgreSQL and Azurite, builds the silo, the plain reference and the benchmark in
 # Release, migrates, then runs tests/TransitGrains.Benchmarks: TransitGrains' durable profile as a silo process
 # driven over HTTP on loopback with the port simulator's realistic day, the plain ASP.NET Core + Npgsql ingest
-# with the same batches, pgbench on the same PostgreSQL, and the BenchmarkDotNet micro-benchmarks (short job).
-# Prints every figure; see docs/benchmarks.md for what they mean.
+# with the same batches, pgbench on the same PostgreSQL, the shipment listing with 100,000 shipments stored (a page of
+# 50: the query alone and GET /api/v1/shipments), and the BenchmarkDotNet micro-benchmarks (short job).
+# Prints every figure beside its target; see docs/benchmarks.md for what they mean.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,9 +20,14 @@ die() { log "$*"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 micro=1
+listing=1
 args=()
 for arg in "$@"; do
-  if [[ "$arg" == "--skip-micro" ]]; then micro=0; else args+=("$arg"); fi
+  case "$arg" in
+    --skip-micro) micro=0 ;;
+    --skip-listing) listing=0 ;;
+    *) args+=("$arg") ;;
+  esac
 done
 
 # shellcheck source=scripts/services.sh
@@ -42,6 +48,11 @@ dotnet "$BENCH" \
   --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll \
   --plain tests/TransitGrains.Benchmarks.PlainIngest/bin/Release/net10.0/TransitGrains.Benchmarks.PlainIngest.dll \
   --postgres "$PG" --queue "$QUEUE" --pgbin "$PGBIN" "${args[@]}" </dev/null
+
+if ((listing)); then
+  # Its own database on the same PostgreSQL, its own silo process: after the end-to-end run, never beside it.
+  dotnet "$BENCH" --listing --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll --postgres "$PG" </dev/null
+fi
 
 if ((micro)); then
   # BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.

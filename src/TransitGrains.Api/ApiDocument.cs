@@ -136,11 +136,12 @@ public static class ApiDocument
         ["Shipments"] = "Forwarders book shipments and follow them: legs, containers, ETA, customs and the tax refund.",
         ["Events"] = "Port, terminal, rail and customs systems report what happened, in batches, with retries and duplicates.",
         ["Conveyances"] = "Trains, barges, vessels and trucks: their calls and who is aboard.",
+        ["Locations"] = "The places the service knows by name, in English and Simplified Chinese.",
     };
 
     private const string Code = "^[A-Z0-9_.-]+$";
     private const string UnLocode = "^[A-Z]{2}[A-Z2-9]{3}$";
-    private const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
+    internal const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
 
     /// <summary>What api.md allows in each request type; the server checks the same and names every bad field.</summary>
     private static readonly Dictionary<Type, Action<OpenApiSchema>> RequestSchemas = new()

@@ -60,6 +60,7 @@ public static class TransitApi
         app.MapShipments();
         app.MapEvents();
         app.MapConveyances();
+        app.MapLocations();
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)
@@ -116,5 +117,10 @@ public static class TransitApi
           403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited. A customs key draws on
           the port budget (Transit:RateLimits:port).
         - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
+        - GET /api/v1/shipments (1.1): the shipments' items are read after the page's query, so each shows the shipment as it
+          is then, and one whose status changed in between is left out of a page filtered by status (a page may then hold
+          fewer than limit items while nextCursor is not null). Shipments booked at the same instant are ordered by their
+          id. A forwarder key may name its own forwarder and no other (400); container= with a forwarder key lists its own
+          shipments among those the container was booked into.
         """;
 }

@@ -14,7 +14,7 @@ using TransitGrains.TaxQueue;
 namespace TransitGrains.Grains;
 
 [GenerateSerializer]
-public sealed class ShipmentState : IWakeUpTime
+public sealed class ShipmentState : IWakeUpTime, IListedShipment
 {
     [Id(0)] public ShipmentBooking? Booking { get; set; }
     [Id(1)] public Instant BookedAt { get; set; }
@@ -25,6 +25,9 @@ public sealed class ShipmentState : IWakeUpTime
 
     /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, an undelivered trigger.</summary>
     [Id(6)] public Instant? WakeUpAt { get; set; }
+
+    /// <summary>Whose shipment it is, its status and when it was booked: what the forwarders' listing shows.</summary>
+    [Id(7)] public ShipmentListing? Listing { get; set; }
 }
 
 /// <summary>
@@ -185,13 +188,8 @@ public sealed class ShipmentGrain(
 
     public async Task WakeUp()
     {
-        if (state.State.Booking is null)
-        {
-            return;
-        }
-
         // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The write also
-        // stores the next wake-up time.
+        // stores the next wake-up time and the listing (none for a shipment not booked yet, which is then not woken again).
         await Commit("wake-up");
         if (state.State.Outbox.Any(o => o.DeliveredAt is null))
         {
@@ -239,6 +237,7 @@ public sealed class ShipmentGrain(
         }
 
         state.State.WakeUpAt = NextWakeUp(now);
+        state.State.Listing = new ShipmentListing(state.State.Booking.Forwarder, _evaluation.Status(state.State.CancelledAt), state.State.BookedAt);
         await state.WriteOrReload(this);
         RememberDurable();
         if (due.Count > 0)

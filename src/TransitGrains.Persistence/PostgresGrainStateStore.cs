@@ -14,9 +14,10 @@ namespace TransitGrains.Persistence;
 /// transaction, one WAL flush. Each write completes only after that commit, so an acknowledged event is as durable as
 /// with one transaction per write; the version check of Orleans' storage contract is made per row inside the statement,
 /// so one grain's conflict fails that write alone. Reads made at the same time (a burst of activations) are gathered
-/// into one query in the same way.
+/// into one query in the same way. A state's wake-up time and a shipment's listing are written in the same statement,
+/// into columns beside it (migrations 0005, 0006).
 /// </summary>
-public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IAsyncDisposable
+public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IShipmentIndex, IAsyncDisposable
 {
     // Bounds the statement (a group of 4 KB shipment states is a few MB at most) and the wait of the last write in it.
     private const int MaxGroup = 256;
@@ -31,8 +32,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     // locked but not written was not at the expected version, a conflict.
     private const string WriteSql = """
         WITH input AS (
-            SELECT * FROM unnest($2::text[], $3::text[], $4::bytea[], $5::integer[], $6::timestamptz[])
-                AS i(grain_id, state_name, payload, version, wake_up_at)
+            SELECT * FROM unnest($2::text[], $3::text[], $4::bytea[], $5::integer[], $6::timestamptz[], $7::text[], $8::text[], $9::timestamptz[])
+                AS i(grain_id, state_name, payload, version, wake_up_at, forwarder, status, booked_at)
         ),
         free AS (
             SELECT f.grain_id, f.state_name
@@ -46,14 +47,15 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         ),
         updated AS (
             UPDATE transit_grain_state s
-            SET payload = i.payload, version = s.version + 1, wake_up_at = i.wake_up_at, written_at = now()
+            SET payload = i.payload, version = s.version + 1, wake_up_at = i.wake_up_at, written_at = now(),
+                forwarder = i.forwarder, status = i.status, booked_at = i.booked_at
             FROM input i JOIN free f USING (grain_id, state_name)
             WHERE s.service_id = $1 AND s.grain_id = i.grain_id AND s.state_name = i.state_name AND s.version = i.version
             RETURNING s.grain_id, s.state_name, s.version
         ),
         inserted AS (
-            INSERT INTO transit_grain_state (service_id, grain_id, state_name, payload, version, wake_up_at)
-            SELECT $1, i.grain_id, i.state_name, i.payload, 1, i.wake_up_at FROM input i WHERE i.version IS NULL
+            INSERT INTO transit_grain_state (service_id, grain_id, state_name, payload, version, wake_up_at, forwarder, status, booked_at)
+            SELECT $1, i.grain_id, i.state_name, i.payload, 1, i.wake_up_at, i.forwarder, i.status, i.booked_at FROM input i WHERE i.version IS NULL
             ON CONFLICT DO NOTHING
             RETURNING grain_id, state_name, version
         )
@@ -118,7 +120,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             key,
             _serializer.Serialize(grainState.State).ToArray(),
             expected,
-            (grainState.State as IWakeUpTime)?.WakeUpAt);
+            (grainState.State as IWakeUpTime)?.WakeUpAt,
+            (grainState.State as IListedShipment)?.Listing);
         var version = await _writes.Submit(write)
             ?? throw new InconsistentStateException(
                 $"Version conflict writing {stateName} of {grainId}: stored version is not {grainState.ETag ?? "absent"}",
@@ -168,6 +171,64 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             }
 
             return due.Distinct().ToList(); // a grain with several states is woken once
+        });
+
+    /// <summary>
+    /// One statement per page, shaped by what is asked (so each shape has its own plan on its own index, read backwards):
+    /// the listing newest booking first, one more row than the page to know whether another follows.
+    /// </summary>
+    public Task<ShipmentPage> PageAsync(ShipmentQuery query, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand { Connection = connection };
+            string Parameter(NpgsqlParameter parameter)
+            {
+                command.Parameters.Add(parameter);
+                return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var where = new List<string>
+            {
+                $"service_id = {Parameter(new NpgsqlParameter<string> { TypedValue = _database.ServiceId })}",
+                "booked_at IS NOT NULL",
+            };
+            if (query.Forwarder is { } forwarder)
+            {
+                where.Add($"forwarder = {Parameter(new NpgsqlParameter<string> { TypedValue = forwarder })}");
+            }
+
+            if (query.Status is { } status)
+            {
+                where.Add($"status = {Parameter(new NpgsqlParameter<string> { TypedValue = status.ToString() })}");
+            }
+
+            if (query.Among is { } among)
+            {
+                where.Add($"grain_id = ANY({Parameter(TextArray(among.Select(g => g.ToString())))})");
+            }
+
+            if (query.After is { } after)
+            {
+                var bookedAt = Parameter(new NpgsqlParameter<DateTime> { TypedValue = after.BookedAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                where.Add($"(booked_at, grain_id) < ({bookedAt}, {Parameter(new NpgsqlParameter<string> { TypedValue = after.Grain.ToString() })})");
+            }
+
+            var limit = Parameter(new NpgsqlParameter<int> { TypedValue = query.Limit + 1 });
+            command.CommandText = $"""
+                SELECT grain_id, booked_at FROM transit_grain_state
+                WHERE {string.Join(" AND ", where)}
+                ORDER BY booked_at DESC, grain_id DESC
+                LIMIT {limit}
+                """;
+
+            var rows = new List<ListingPosition>(query.Limit + 1);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new ListingPosition(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1)), GrainId.Parse(reader.GetString(0))));
+            }
+
+            return ShipmentPage.Of(rows, query.Limit);
         });
 
     private async Task WriteGroupAsync(IReadOnlyList<StateWrite> group)
@@ -236,11 +297,10 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
                 TypedValue = writes.Select(w => w.ExpectedVersion).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer,
             });
-            command.Parameters.Add(new NpgsqlParameter<DateTime?[]>
-            {
-                TypedValue = writes.Select(w => w.WakeUpAt?.ToDateTimeUtc()).ToArray(),
-                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-            });
+            command.Parameters.Add(Times(writes.Select(w => w.WakeUpAt)));
+            command.Parameters.Add(TextArray(writes.Select(w => w.Listing?.Forwarder)));
+            command.Parameters.Add(TextArray(writes.Select(w => w.Listing?.Status.ToString())));
+            command.Parameters.Add(Times(writes.Select(w => w.Listing?.BookedAt)));
 
             var written = new Dictionary<StateKey, int?>(writes.Count);
             await using var reader = await command.ExecuteReaderAsync();
@@ -278,8 +338,11 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             }
         });
 
-    private static NpgsqlParameter<string[]> TextArray(IEnumerable<string> values) =>
+    private static NpgsqlParameter<string?[]> TextArray(IEnumerable<string?> values) =>
         new() { TypedValue = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter<DateTime?[]> Times(IEnumerable<Instant?> values) =>
+        new() { TypedValue = values.Select(v => v?.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
 
     private static int? Version(string? etag) =>
         string.IsNullOrEmpty(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -300,7 +363,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     }
 
     /// <summary>Completes with the new version, or null when the stored version was not the expected one.</summary>
-    private sealed class StateWrite(StateKey key, byte[] payload, int? expectedVersion, Instant? wakeUpAt) : BatchedRequest<int?>
+    private sealed class StateWrite(StateKey key, byte[] payload, int? expectedVersion, Instant? wakeUpAt, ShipmentListing? listing)
+        : BatchedRequest<int?>
     {
         public StateKey Key { get; } = key;
 
@@ -309,5 +373,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         public int? ExpectedVersion { get; } = expectedVersion;
 
         public Instant? WakeUpAt { get; } = wakeUpAt;
+
+        public ShipmentListing? Listing { get; } = listing;
     }
 }

@@ -70,6 +70,21 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     }
 
     [Fact]
+    public async Task The_listing_documents_its_parameters_as_they_are_read_and_its_next_cursor()
+    {
+        var document = await Document();
+        var parameters = Operation(document, "ListShipments")["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => p!["schema"]!);
+
+        Assert.Equal(["container", "cursor", "forwarder", "limit", "status"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["BOOKED", "IN_TRANSIT", "COMPLETED", "CANCELLED"], Json.Strings(parameters["status"]["enum"]));
+        Assert.Equal(("integer", 1, 200, 50), ((string?)parameters["limit"]["type"], (int?)parameters["limit"]["minimum"], (int?)parameters["limit"]["maximum"], (int?)parameters["limit"]["default"]));
+        Assert.Equal("string", (string?)parameters["cursor"]["type"]);
+        var list = document["components"]!["schemas"]!["ShipmentList"]!;
+        Assert.Equal(["null", "string"], Json.Strings(list["properties"]!["nextCursor"]!["type"]).Order(StringComparer.Ordinal));
+        Assert.True(Operation(document, "ListShipments")["responses"]!.AsObject().ContainsKey("400"));
+    }
+
+    [Fact]
     public async Task Redocly_finds_no_error()
     {
         var file = await SaveDocument();
@@ -185,24 +200,5 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         }
 
         return (process.ExitCode, await output, await output + await error);
-    }
-}
-
-public static class Repository
-{
-    /// <summary>The folder of TransitGrains.sln, above the test assembly.</summary>
-    public static string Root { get; } = Find(AppContext.BaseDirectory);
-
-    private static string Find(string from)
-    {
-        for (var folder = new DirectoryInfo(from); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TransitGrains.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no TransitGrains.sln above {from}");
     }
 }

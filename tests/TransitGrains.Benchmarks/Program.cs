@@ -3,6 +3,8 @@
 //   micro:       TransitGrains.Benchmarks --micro [BenchmarkDotNet arguments]
 //   memory only: TransitGrains.Benchmarks --memory-only N   (the managed heap per active shipment on an in-process silo;
 //                needs no PostgreSQL or Azurite; the end-to-end run prints the same figure with N from --memory-shipments)
+//   listing:     TransitGrains.Benchmarks --listing --silo DLL --postgres CONN [--shipments 100000]   (a page of the shipment
+//                listing with that many shipments stored: the query alone and the endpoint; its own database "listing")
 using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -30,14 +32,23 @@ if (args.Length > 0 && args[0] == "--memory-only")
     return 0;
 }
 
+var listing = args.Length > 0 && args[0] == "--listing";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 0; i + 1 < args.Length; i += 2)
+for (var i = listing ? 1 : 0; i + 1 < args.Length; i += 2)
 {
     options[args[i].TrimStart('-')] = args[i + 1];
 }
 
 string Required(string name) => options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
 int Int(string name, int fallback) => options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+if (listing)
+{
+    var listingReport = new Report();
+    await ListingBenchmark.Run(listingReport, Required("postgres"), Required("silo"), Int("shipments", 100_000));
+    listingReport.Print();
+    return 0;
+}
 
 var settings = new Settings(Required("silo"), Required("plain"), Required("postgres"), Required("queue"), Required("pgbin"))
 {
