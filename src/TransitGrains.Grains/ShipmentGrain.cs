@@ -9,7 +9,6 @@ using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
-using TransitGrains.TaxQueue;
 
 namespace TransitGrains.Grains;
 
@@ -284,7 +283,7 @@ public sealed class ShipmentGrain(
 
             try
             {
-                await publisher.PublishAsync(TaxRefundMessages.ToMessage(entry.Trigger), CancellationToken.None);
+                await publisher.PublishAsync(TaxRefundTriggerMessage.From(entry.Trigger), CancellationToken.None);
                 state.State.Outbox[i] = entry.Delivered(clock.GetCurrentInstant());
                 TransitMetrics.TaxTriggerDelivered();
             }

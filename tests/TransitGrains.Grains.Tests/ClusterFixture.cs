@@ -5,9 +5,9 @@ using NodaTime;
 using NodaTime.Testing;
 using Orleans.Serialization.Configuration;
 using Orleans.Storage;
+using TransitGrains.Abstractions;
 using TransitGrains.Persistence;
 using Orleans.TestingHost;
-using TransitGrains.TaxQueue;
 
 namespace TransitGrains.Grains.Tests;
 
