@@ -60,7 +60,8 @@ public static class TransitMetrics
         Interlocked.Increment(ref _outboxPending);
     }
 
-    public static void TaxTriggerDelivered() => Interlocked.Decrement(ref _outboxPending);
+    /// <summary>Outbox entries delivered (or given up): no longer pending.</summary>
+    public static void OutboxEntriesSettled(int count) => Interlocked.Add(ref _outboxPending, -count);
 
     public static void WebhookDelivered() => WebhookDeliveries.Add(0, 1);
 

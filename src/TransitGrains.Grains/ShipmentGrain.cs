@@ -22,14 +22,15 @@ public sealed class ShipmentState : IWakeUpTime
     [Id(4)] public List<OutboxEntry> Outbox { get; set; } = [];
     [Id(5)] public List<EtaChange> EtaHistory { get; set; } = [];
 
-    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, an undelivered trigger.</summary>
+    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, what its outbox waits for.</summary>
     [Id(6)] public Instant? WakeUpAt { get; set; }
 }
 
 /// <summary>
 /// Owns a shipment's booking and events; everything shown is folded from them by the domain. Tax triggers are
-/// added to the outbox in the same write as the events that cause them, then delivered by a timer; the wake-up time
-/// stored in that write is the safety net after a crash, and what revokes a refund whose deadline passes in silence.
+/// added to the outbox in the same write as the events that cause them, then delivered by the <see cref="Outbox"/>;
+/// the wake-up time stored in that write is the outbox's safety net after a crash, and what revokes a refund whose
+/// deadline passes in silence.
 /// </summary>
 public sealed class ShipmentGrain(
     [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
@@ -38,23 +39,18 @@ public sealed class ShipmentGrain(
     ITaxRefundTriggerPublisher publisher,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    /// <summary>
-    /// How long an undelivered trigger may wait before the stored wake-up brings the shipment back. The timer delivers
-    /// within a second and retries at least every 30 seconds, rewriting the wake-up each time: it only comes due after a crash.
-    /// </summary>
-    private static readonly Duration OutboxSafetyNet = Duration.FromMinutes(1);
-
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private ShipmentEvaluation? _evaluation;
 
     // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
     private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
-    private IGrainTimer? _deliveryTimer;
+    private Outbox _outbox = null!;
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _outbox = new Outbox(this, clock, Write, new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger));
         _eventIds.UnionWith(state.State.Events.Select(e => e.EventId));
         if (state.State.Booking is not null)
         {
@@ -62,11 +58,7 @@ public sealed class ShipmentGrain(
             RememberDurable();
         }
 
-        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
-        {
-            StartDelivery();
-        }
-
+        _outbox.Resume();
         return Task.CompletedTask;
     }
 
@@ -192,10 +184,7 @@ public sealed class ShipmentGrain(
         // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The write also
         // stores the next wake-up time.
         await Commit("wake-up");
-        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
-        {
-            StartDelivery();
-        }
+        _outbox.Resume();
     }
 
     /// <summary>Adds the events not seen before; answers, in order, which were new.</summary>
@@ -237,78 +226,22 @@ public sealed class ShipmentGrain(
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
         }
 
-        state.State.WakeUpAt = NextWakeUp(now);
-        await state.WriteOrReload(this);
-        RememberDurable();
+        await Write();
         if (due.Count > 0)
         {
-            StartDelivery();
+            _outbox.Deliver();
         }
     }
 
     /// <summary>
-    /// The earliest moment the shipment must act without being called: an undelivered trigger (after a crash, since the
-    /// timer delivers long before), or the moment the clock alone revokes the refund.
+    /// Writes the state with the earliest moment the shipment must act without being called (what its outbox waits for,
+    /// the moment the clock alone revokes the refund), and answers reads from it from then on.
     /// </summary>
-    private Instant? NextWakeUp(Instant now)
+    private async Task Write()
     {
-        Instant? next = state.State.Outbox.Any(o => o.DeliveredAt is null) ? now + OutboxSafetyNet : null;
-        var refund = _evaluation!.Refund;
-        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.RevocationDue is { } revocationDue)
-        {
-            // Revocation is due from that instant on (the deadline's day over, plus the grace for a late exit report).
-            next = next is { } sooner && sooner < revocationDue ? sooner : revocationDue;
-        }
-
-        return next;
-    }
-
-    private void StartDelivery()
-    {
-        _deliveryTimer ??= this.RegisterGrainTimer(
-            DeliverOutbox, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
-    }
-
-    private async Task DeliverOutbox()
-    {
-        var now = clock.GetCurrentInstant();
-        var changed = false;
-        for (var i = 0; i < state.State.Outbox.Count; i++)
-        {
-            var entry = state.State.Outbox[i];
-            if (!entry.IsDue(now))
-            {
-                continue;
-            }
-
-            try
-            {
-                await publisher.PublishAsync(TaxRefundTriggerMessage.From(entry.Trigger), CancellationToken.None);
-                state.State.Outbox[i] = entry.Delivered(clock.GetCurrentInstant());
-                TransitMetrics.TaxTriggerDelivered();
-            }
-            catch (Exception ex)
-            {
-                state.State.Outbox[i] = entry.Failed(now);
-                logger.LogWarning(ex, "Tax trigger {MessageId} not delivered (attempt {Attempt}); will retry",
-                    entry.Trigger.MessageId, entry.FailedAttempts + 1);
-            }
-
-            changed = true;
-        }
-
-        if (changed)
-        {
-            state.State.WakeUpAt = NextWakeUp(now);
-            await state.WriteOrReload(this);
-            RememberDurable();
-        }
-
-        if (state.State.Outbox.All(o => o.DeliveredAt is not null))
-        {
-            _deliveryTimer?.Dispose();
-            _deliveryTimer = null;
-        }
+        state.State.WakeUpAt = new[] { _outbox.WakeUpAt(clock.GetCurrentInstant()), _evaluation!.Refund.RevocationDue }.Min();
+        await state.WriteOrReload(this);
+        RememberDurable();
     }
 
     private ShipmentRecord Record() => new(
