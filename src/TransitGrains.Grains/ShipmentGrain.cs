@@ -9,6 +9,7 @@ using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Grains;
 
@@ -24,19 +25,27 @@ public sealed class ShipmentState : IWakeUpTime
 
     /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, what its outbox waits for.</summary>
     [Id(6)] public Instant? WakeUpAt { get; set; }
+
+    /// <summary>Webhook notifications not yet delivered (or given up), in the order they were made.</summary>
+    [Id(20)] public List<NotificationEntry> Notifications { get; set; } = [];
+
+    /// <summary>How many notifications the shipment has made: the next one's sequence number.</summary>
+    [Id(21)] public long NotificationsMade { get; set; }
 }
 
 /// <summary>
-/// Owns a shipment's booking and events; everything shown is folded from them by the domain. Tax triggers are
-/// added to the outbox in the same write as the events that cause them, then delivered by the <see cref="Outbox"/>;
-/// the wake-up time stored in that write is the outbox's safety net after a crash, and what revokes a refund whose
-/// deadline passes in silence.
+/// Owns a shipment's booking and events; everything shown is folded from them by the domain. The tax triggers and
+/// webhook notifications a change causes are added to the outbox in the same write as the change, then delivered by
+/// the <see cref="Outbox"/>; the wake-up time stored in that write is the outbox's safety net after a crash, and what
+/// revokes a refund whose deadline passes in silence.
 /// </summary>
 public sealed class ShipmentGrain(
     [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
     IClock clock,
     RefundPolicyBook policies,
     ITaxRefundTriggerPublisher publisher,
+    SubscriptionDirectory subscriptions,
+    WebhookRetrySchedule retries,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
@@ -45,12 +54,16 @@ public sealed class ShipmentGrain(
     // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
     private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
     private Outbox _outbox = null!;
+    private TaxTriggerChannel _taxTriggers = null!;
+    private NotificationChannel _notifications = null!;
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _outbox = new Outbox(this, clock, Write, new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger));
+        _taxTriggers = new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger);
+        _notifications = new NotificationChannel(() => state.State.Notifications, GrainFactory, clock, retries, logger);
+        _outbox = new Outbox(this, clock, Write, _taxTriggers, _notifications);
         _eventIds.UnionWith(state.State.Events.Select(e => e.EventId));
         if (state.State.Booking is not null)
         {
@@ -152,10 +165,10 @@ public sealed class ShipmentGrain(
     public async Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events)
     {
         var isNew = Store(events);
-        var firstNew = Array.IndexOf(isNew, true);
-        if (firstNew >= 0)
+        var accepted = events.Where((_, i) => isNew[i]).ToList();
+        if (accepted.Count > 0)
         {
-            await Commit(events[firstNew].EventId);
+            await Commit(accepted[0].EventId, accepted);
         }
 
         return isNew;
@@ -202,8 +215,11 @@ public sealed class ShipmentGrain(
         }).ToArray();
     }
 
-    /// <summary>Re-derives the state, adds the triggers it made due, records an ETA change, and writes it all at once.</summary>
-    private async Task Commit(string cause)
+    /// <summary>
+    /// Re-derives the state, adds the triggers it made due and the notifications its subscribers want, records an ETA
+    /// change, and writes it all at once.
+    /// </summary>
+    private async Task Commit(string cause, IReadOnlyList<TransitEvent>? accepted = null)
     {
         if (state.State.Booking is null)
         {
@@ -213,24 +229,38 @@ public sealed class ShipmentGrain(
 
         var now = clock.GetCurrentInstant();
         _evaluation = Evaluate();
-        var due = _evaluation.Refund.Due;
-        foreach (var trigger in due)
-        {
-            state.State.Outbox.Add(OutboxEntry.Pending(trigger));
-            TransitMetrics.TaxTriggerAdded(trigger.Kind);
-        }
-
         var eta = EtaRule.Eta(_evaluation.Progress.Legs);
         if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
         {
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
         }
 
+        var triggered = _taxTriggers.Add(_evaluation.Refund.Due);
+        var notified = _notifications.Add(await Notifications(accepted ?? [], now));
         await Write();
-        if (due.Count > 0)
+        if (triggered || notified)
         {
             _outbox.Deliver();
         }
+    }
+
+    /// <summary>
+    /// What subscribers are told of this write, as against the last one (the booking is where it starts), addressed with
+    /// this silo's copy of the subscriptions.
+    /// </summary>
+    private async Task<IReadOnlyList<NotificationEntry>> Notifications(IReadOnlyList<TransitEvent> accepted, Instant now)
+    {
+        var forwarder = state.State.Booking!.Forwarder;
+        var index = await subscriptions.CurrentAsync();
+        if (_durable is not { } before || index.Seeing(forwarder).Count == 0)
+        {
+            return [];
+        }
+
+        var changes = ShipmentChanges.Between(ShipmentProjection.Facts(before.Record, before.Evaluation),
+            ShipmentProjection.Facts(Record(), _evaluation!), accepted, ShipmentId, now, state.State.NotificationsMade);
+        state.State.NotificationsMade += changes.Count;
+        return index.Address(forwarder, changes);
     }
 
     /// <summary>

@@ -15,6 +15,18 @@ internal sealed class TaxTriggerChannel(
 {
     public IEnumerable<IOutboxEntry> Entries => stored();
 
+    /// <summary>Adds the triggers a write made due; answers whether there were any.</summary>
+    public bool Add(IReadOnlyList<TaxRefundTrigger> due)
+    {
+        foreach (var trigger in due)
+        {
+            stored().Add(OutboxEntry.Pending(trigger));
+            TransitMetrics.TaxTriggerAdded(trigger.Kind);
+        }
+
+        return due.Count > 0;
+    }
+
     public async Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry)
     {
         var trigger = ((OutboxEntry)entry).Trigger;
