@@ -44,10 +44,11 @@ internal interface IOutboxChannel
 /// <summary>
 /// The one outbox of a grain, for every kind of outbound message (design.md, "Outbox"). Entries are added to the state in
 /// the same write as their cause; this delivers them. A timer starts the lanes that are due, in order within a lane
-/// (<see cref="OutboxOrder"/>); a lane is sent away from the grain's turn, so a slow receiver never holds up the grain's
-/// events, and what the attempts changed is recorded and written by the next tick. While anything waits longer than
-/// <see cref="SafetyNet"/>, the timer stops and the grain's stored wake-up time (<see cref="WakeUpAt"/>, written with its
-/// state) brings it back; the same time brings it back after a crash.
+/// (<see cref="OutboxOrder"/>). A lane is sent away from the grain's turn, so a slow receiver never holds up the grain's
+/// events; entries added to a lane while it is being sent follow as soon as the ones before them are delivered (and not
+/// at all if one is not). What the attempts changed is recorded, and written, by the next tick. While everything waits
+/// longer than <see cref="SafetyNet"/>, the timer stops and the grain's stored wake-up time (<see cref="WakeUpAt"/>,
+/// written with its state) brings it back; the same time brings it back after a crash.
 /// </summary>
 internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, params IOutboxChannel[] channels)
 {
@@ -59,8 +60,8 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
 
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentQueue<(IOutboxChannel Channel, string Lane, IReadOnlyList<OutboxAttempt> Attempts)> _sent = new();
-    private readonly HashSet<(IOutboxChannel Channel, string Lane)> _sending = [];
+    private readonly ConcurrentQueue<Sent> _sent = new();
+    private readonly Dictionary<(IOutboxChannel Channel, string Lane), Sending> _sending = [];
     private IGrainTimer? _timer;
 
     /// <summary>Delivers what is due now, then keeps delivering while anything is due soon. Call after a write that added entries.</summary>
@@ -95,9 +96,15 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
         var recorded = false;
         while (_sent.TryDequeue(out var sent))
         {
-            _sending.Remove((sent.Channel, sent.Lane));
+            var sending = _sending[(sent.Channel, sent.Lane)];
+            sending.Ids.ExceptWith(sent.Batch.Select(e => e.Id));
+            if (--sending.Batches == 0)
+            {
+                _sending.Remove((sent.Channel, sent.Lane));
+            }
+
             TransitMetrics.OutboxEntriesSettled(sent.Channel.Record(sent.Attempts));
-            recorded = true;
+            recorded |= sent.Attempts.Count > 0;
         }
 
         if (recorded)
@@ -107,10 +114,9 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
 
         foreach (var channel in channels)
         {
-            foreach (var lane in OutboxOrder.DueLanes(channel.Entries, now).Where(l => _sending.Add((channel, l[0].Lane))))
+            foreach (var lane in OutboxOrder.DueLanes(channel.Entries, now))
             {
-                // Away from the grain's turn: the grain goes on recording events while a receiver takes its time.
-                _ = Task.Run(() => SendAsync(channel, lane));
+                Send(channel, lane);
             }
         }
 
@@ -122,27 +128,71 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
     }
 
     /// <summary>
-    /// A lane's entries in order, until one is not delivered; handed back to the next tick. Channels answer failures as
-    /// attempts; should one throw all the same, what was done is still handed back and the entry stays as it was.
+    /// Sends the entries of a due lane that are not on their way yet, away from the grain's turn (the grain goes on
+    /// recording events while a receiver takes its time), after those of the lane that are.
     /// </summary>
-    private async Task SendAsync(IOutboxChannel channel, IReadOnlyList<IOutboxEntry> lane)
+    private void Send(IOutboxChannel channel, IReadOnlyList<IOutboxEntry> lane)
+    {
+        var key = (channel, lane[0].Lane);
+        if (!_sending.TryGetValue(key, out var sending))
+        {
+            _sending[key] = sending = new Sending();
+        }
+
+        var batch = lane.Where(e => !sending.Ids.Contains(e.Id)).ToList();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var before = sending.Last;
+        sending.Ids.UnionWith(batch.Select(e => e.Id));
+        sending.Batches++;
+        sending.Last = Task.Run(async () => await SendAsync(channel, key.Item2, batch, await before));
+    }
+
+    /// <summary>
+    /// A batch's entries in order, until one is not delivered (none when the batch before it was not all delivered);
+    /// handed back to the next tick. Answers whether all were delivered. Channels answer failures as attempts; should one
+    /// throw all the same, what was done is still handed back and the entry stays as it was.
+    /// </summary>
+    private async Task<bool> SendAsync(IOutboxChannel channel, string lane, IReadOnlyList<IOutboxEntry> batch, bool proceed)
     {
         var attempts = new List<OutboxAttempt>();
         try
         {
-            foreach (var entry in lane)
+            foreach (var entry in proceed ? batch : [])
             {
                 var attempt = await channel.AttemptAsync(entry);
                 attempts.Add(attempt);
                 if (attempt.Outcome != AttemptOutcome.Delivered)
                 {
-                    break;
+                    return false;
                 }
             }
+
+            return proceed;
+        }
+        catch
+        {
+            return false;
         }
         finally
         {
-            _sent.Enqueue((channel, lane[0].Lane, attempts));
+            _sent.Enqueue(new Sent(channel, lane, batch, attempts));
         }
+    }
+
+    /// <summary>A batch handed back by <see cref="SendAsync"/>, with the attempts made.</summary>
+    private sealed record Sent(IOutboxChannel Channel, string Lane, IReadOnlyList<IOutboxEntry> Batch, IReadOnlyList<OutboxAttempt> Attempts);
+
+    /// <summary>The batches of one lane on their way: the ids of their entries, how many, and the last one.</summary>
+    private sealed class Sending
+    {
+        public HashSet<string> Ids { get; } = new(StringComparer.Ordinal);
+
+        public int Batches { get; set; }
+
+        public Task<bool> Last { get; set; } = Task.FromResult(true);
     }
 }

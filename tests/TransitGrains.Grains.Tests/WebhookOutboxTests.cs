@@ -26,11 +26,19 @@ public sealed class RecordingWebhookSender : IWebhookSender
     public static IReadOnlyList<WebhookRequest> DeliveredTo(string subscriptionId) =>
         Attempts.Where(a => a.Request.SubscriptionId == subscriptionId && a.Status < 300).Select(a => a.Request).ToList();
 
-    public Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken ct)
+    /// <summary>Attempts at a subscription wait here until the test lets them through (by subscription id).</summary>
+    public static ConcurrentDictionary<string, TaskCompletionSource> Holds { get; } = new();
+
+    public async Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken ct)
     {
+        if (Holds.TryGetValue(request.SubscriptionId, out var hold))
+        {
+            await hold.Task;
+        }
+
         var status = Answers.GetValueOrDefault(request.SubscriptionId, 204);
         Attempts.Enqueue((request, status));
-        return Task.FromResult(new WebhookResponse(status, null, status < 300 ? null : $"answered {status}"));
+        return new WebhookResponse(status, null, status < 300 ? null : $"answered {status}");
     }
 }
 
@@ -112,6 +120,37 @@ public sealed class WebhookOutboxTests
             delivered.Select(d => d.Notification.Type));
         Assert.Equal([1, 1, 1, 2], (await Poll.Until(() => Deliveries(failing), d => d.Count == 5)).Take(4).Select(d => d.Attempt));
         Assert.Equal(0, await Poll.Until(() => PendingNotifications(booking.ShipmentId), n => n == 0));
+    }
+
+    [Fact]
+    public async Task Notifications_made_while_earlier_ones_are_on_their_way_follow_them_and_only_once_they_are_delivered()
+    {
+        var forwarder = Ids.Next("FWD");
+        var slow = await Subscribe(forwarder, types: [NotificationTypes.Event]);
+        var (booking, barge) = await Book(forwarder);
+        var held = RecordingWebhookSender.Holds[slow] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RecordingWebhookSender.Answers[slow] = 500;
+        var load = Make.Equipment(EventCode.LOAD, booking.Containers[0], "CNSUD", Make.ChinaTime(8, 55), TransportMode.BARGE, barge);
+        var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 12));
+        var arrival = Make.Transport(EventCode.ARRI, TransportMode.BARGE, barge, "CNNSA", Make.ChinaTime(17, 0));
+
+        // The load's notification is on its way (held at the receiver) when the departure's and the arrival's are made.
+        await Grains.Submit(load);
+        await Grains.Submit(departure);
+        await Grains.Submit(arrival);
+        RecordingWebhookSender.Holds.TryRemove(slow, out _);
+        held.SetResult();
+
+        // The load's fails: the ones behind it wait for its retry, which the clock has not reached.
+        var failed = await Poll.Until(() => Deliveries(slow), d => d.Count > 0);
+        Assert.Equal(load.EventId, Assert.Single(RecordingWebhookSender.For(slow)).Notification.Event!.EventId);
+        Assert.Equal((1, 500), (Assert.Single(failed).Attempt, failed[0].StatusCode!.Value));
+
+        RecordingWebhookSender.Answers[slow] = 204;
+        ClusterFixture.Clock.Advance(Duration.FromSeconds(12));
+        var delivered = await Delivered(slow, booking.ShipmentId, 3);
+        Assert.Equal([load.EventId, departure.EventId, arrival.EventId], delivered.Select(d => d.Notification.Event!.EventId));
+        Assert.Equal(4, RecordingWebhookSender.For(slow).Count);
     }
 
     [Fact]
