@@ -4,6 +4,7 @@ using TransitGrains.Grains;
 using TransitGrains.Persistence;
 using TransitGrains.Silo;
 using TransitGrains.TaxQueue;
+using TransitGrains.Webhooks;
 
 if (args.Length > 0 && args[0] == "migrate")
 {
@@ -71,6 +72,7 @@ namespace TransitGrains.Silo
             builder.AddTransitTelemetry();
             builder.Services.AddTransitGrains(configuration);
             builder.Services.AddTaxRefundQueue(configuration);
+            builder.Services.AddWebhookDelivery(configuration, builder.Environment.IsDevelopment());
             builder.Services.AddTransitApi(configuration, builder.Environment);
             builder.Services.AddHealthChecks().AddCheck(
                 "storage",

@@ -7,6 +7,7 @@ using Microsoft.OpenApi;
 using NodaTime;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Api;
 
@@ -137,6 +138,8 @@ public static class ApiDocument
         ["Events"] = "Port, terminal, rail and customs systems report what happened, in batches, with retries and duplicates.",
         ["Conveyances"] = "Trains, barges, vessels and trucks: their calls and who is aboard.",
         ["Locations"] = "The places the service knows by name, in English and Simplified Chinese.",
+        ["Webhooks"] = "Push instead of polling: signed notifications (Standard Webhooks v1) of shipment events, status, ETA and "
+            + "tax refund changes, delivered at least once, in order per subscription and shipment, with retries.",
     };
 
     private const string Code = "^[A-Z0-9_.-]+$";
@@ -177,7 +180,28 @@ public static class ApiDocument
             ("conveyanceId", Text("Needed by TRANSPORT events and LOAD/DISC.", Code, 3, 60)),
             ("containerNumber", Text("Needed by EQUIPMENT and CUSTOMS events (ISO 6346).", ContainerNumber)),
             ("declarationNumber", Text("Optional, CUSTOMS events."))),
+        [typeof(SubscriptionBody)] = schema => Describe(schema, ["callbackUrl"],
+            ("callbackUrl", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Format = "uri",
+                MaxLength = 2000,
+                Description = "Absolute https URL (http too in the Development environment) where notifications are posted; outside "
+                    + "Development its host may not be or resolve to a loopback, private, link-local or multicast address.",
+            }),
+            ("types", Strings("Notification types; all four when missing or empty.", TypeChoices, 0, 4)),
+            ("shipmentIds", Strings("Only these shipments; any when missing or empty.", Code, 0, SubscriptionValidator.MaxFilterValues)),
+            ("containers", Strings("Only notifications about these containers (an event's own container, else every container of its "
+                + "shipment); any when missing or empty.", ContainerNumber, 0, SubscriptionValidator.MaxFilterValues)),
+            ("eventCodes", Strings("Only notifications caused by events with these codes; any (including changes no event caused) when "
+                + "missing or empty.", "^[A-Z]{4}$", 0, SubscriptionValidator.MaxFilterValues)),
+            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
+        [typeof(SecretBody)] = schema => Describe(schema, [],
+            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
     };
+
+    private const string TypeChoices = "^shipment\\.(event|status_changed|eta_changed|tax_refund_changed)$";
+    private const string Secret = "^whsec_[A-Za-z0-9+/]+={0,2}$";
 
     private static OpenApiSchema Describe(OpenApiSchema schema, string[] required, params (string Name, OpenApiSchema Schema)[] properties)
     {
@@ -258,6 +282,14 @@ public static class ApiDocument
                 "eventDateTime": "2020-11-30T08:55:00+08:00", "location": "CNSUD", "facility": "BJT",
                 "modeOfTransport": "BARGE", "conveyanceId": "SUIGANG903-2011A", "containerNumber": "CSQU3054383" }
             ] }
+            """,
+        [SubscriptionEndpoints.CreateOperation] = """
+            { "callbackUrl": "https://forwarder.example.com/transit-webhooks",
+              "types": ["shipment.event", "shipment.status_changed", "shipment.eta_changed", "shipment.tax_refund_changed"],
+              "shipmentIds": ["GZ21-000123"], "containers": ["CSQU3054383"], "eventCodes": ["DEPA", "ARRI"] }
+            """,
+        [SubscriptionEndpoints.RotateOperation] = """
+            { "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }
             """,
     };
 }

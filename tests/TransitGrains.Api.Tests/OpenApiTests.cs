@@ -49,6 +49,7 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     [Theory]
     [InlineData("BookShipment", "BookingBody", "shipmentId")]
     [InlineData("ReportEvents", "EventBatch", "events")]
+    [InlineData("CreateSubscription", "SubscriptionBody", "callbackUrl")]
     public async Task Posts_describe_their_body_with_a_schema_and_api_md_s_example(string operationId, string schema, string exampleProperty)
     {
         var document = await Document();
@@ -58,6 +59,32 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         Assert.Equal($"#/components/schemas/{schema}", (string?)json["schema"]!["$ref"]);
         Assert.NotNull(json["example"]![exampleProperty]);
         Assert.NotEmpty(document["components"]!["schemas"]![schema]!["required"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task The_webhook_operations_list_every_status_and_the_secret_rotation_its_optional_body()
+    {
+        var document = await Document();
+        var expected = new Dictionary<string, string[]>
+        {
+            ["CreateSubscription"] = ["201", "400", "401", "403", "429"],
+            ["ListSubscriptions"] = ["200", "401", "403", "429"],
+            ["GetSubscription"] = ["200", "401", "403", "404", "429"],
+            ["DeleteSubscription"] = ["204", "401", "403", "404", "429"],
+            ["RotateSubscriptionSecret"] = ["201", "400", "401", "403", "404", "429"],
+            ["ListSubscriptionDeliveries"] = ["200", "400", "401", "403", "404", "429"],
+        };
+        foreach (var (operationId, statuses) in expected)
+        {
+            Assert.Equal(statuses, Operation(document, operationId)["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal));
+        }
+
+        var rotation = Operation(document, "RotateSubscriptionSecret")["requestBody"]!;
+        Assert.NotEqual(true, (bool?)rotation["required"]);
+        var json = rotation["content"]!["application/json"]!;
+        Assert.Equal("#/components/schemas/SecretBody", (string?)json["schema"]!["$ref"]);
+        Assert.StartsWith("whsec_", (string?)json["example"]!["secret"], StringComparison.Ordinal);
+        Assert.Equal(["callbackUrl"], Json.Strings(document["components"]!["schemas"]!["SubscriptionBody"]!["required"]));
     }
 
     [Fact]

@@ -94,6 +94,11 @@ public static class EndToEnd
 
             report.Add("fan-out: 50-container train DEPA, POST -> all shipments durable", fanOut.ToString());
 
+            var (withSubscriptions, delivery) = await TrainsWithSubscriptions(api, silo.BaseAddress, workloads, s);
+            report.Add($"fan-out with {WebhookFanOut.Subscriptions} matching webhook subscriptions, the same DEPA",
+                $"{withSubscriptions} (target p99 <= 100 ms)");
+            report.Add("webhook delivery: DEPA ack -> receiver, each shipment and subscription", delivery.ToString());
+
             var trigger = await RefundTriggers(api, workloads, s);
             report.Add("refund trigger: barge DEPA ack -> message on the queue", trigger.ToString());
 
@@ -224,8 +229,32 @@ public static class EndToEnd
         }
     }
 
-    /// <summary>Books and prepares a setup, then times the POST of its one event alone; answers when that POST was acknowledged.</summary>
-    private static async Task<long> Timed(TransitApi api, Setup setup, int concurrency, Samples latency)
+    /// <summary>
+    /// The trains again (new ones), each shipment of them seen by <see cref="WebhookFanOut.Subscriptions"/> subscriptions:
+    /// the DEPA's acknowledgement, and its notifications' way to the receiver. The loading's notifications are delivered
+    /// before the DEPA is sent, so that it is timed as the only thing the silo does.
+    /// </summary>
+    private static async Task<(Samples Acknowledged, Samples Delivered)> TrainsWithSubscriptions(TransitApi api, Uri silo, Workloads workloads, Settings s)
+    {
+        var acknowledged = new Samples("train DEPA with subscriptions");
+        var delivered = new Samples("webhook delivery");
+        await using var webhooks = await WebhookFanOut.StartAsync(silo);
+        for (var t = 0; t < s.Trains; t++)
+        {
+            var setup = workloads.Train(s.Trains + t);
+            var at = await Timed(api, setup, s.Concurrency, acknowledged,
+                () => webhooks.Delivered(setup, setup.Prepare, TimeSpan.FromSeconds(60)));
+            await webhooks.Measure(setup, at, delivered);
+        }
+
+        return (acknowledged, delivered);
+    }
+
+    /// <summary>
+    /// Books and prepares a setup, then (once <paramref name="settled"/>, when given) times the POST of its one event alone;
+    /// answers when that POST was acknowledged.
+    /// </summary>
+    private static async Task<long> Timed(TransitApi api, Setup setup, int concurrency, Samples latency, Func<Task<bool>>? settled = null)
     {
         if (await Book(api, setup.Bookings, concurrency) > 0)
         {
@@ -236,6 +265,11 @@ public static class EndToEnd
         if (prepared.FirstOrDefault(r => r.Status != "ACCEPTED") is { } bad)
         {
             throw new InvalidOperationException($"preparing {setup.ShipmentId}: {bad.EventId} {bad.Status} {bad.Error}");
+        }
+
+        if (settled is not null && !await settled())
+        {
+            throw new TimeoutException($"preparing {setup.ShipmentId}: not settled within the limit");
         }
 
         var (results, _) = await latency.Time(() => api.Report([setup.Timed], CancellationToken.None));
