@@ -88,20 +88,24 @@ public sealed class ShipmentGrain(
                     $"shipment {ShipmentId} is already booked with different details", ShipmentId);
         }
 
-        var claims = await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
+        // Containers are claimed and legs registered at the same time, so their writes share one group commit.
+        var claiming = Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
+        var registering = Task.WhenAll(booking.Legs.Select(leg =>
+            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
+                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
+        var claims = await claiming;
+        var missed = await registering;
         var conflict = booking.Containers.Zip(claims).FirstOrDefault(p => p.Second.ConflictingShipmentId is not null);
         if (conflict.Second is { } refused)
         {
-            // Give back the containers this attempt did claim, or their events would be routed to a shipment
-            // that was never booked, and lost to the one that books them next.
-            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId)));
+            // Give back the containers this attempt did claim, or their events would be routed to a shipment that was
+            // never booked, and lost to the one that books them next; and leave the conveyances as they were.
+            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId))
+                .Concat(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
+                    .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId))));
             return new BookingResult(BookingOutcome.ContainerConflict, null,
                 $"container {conflict.First} is on active shipment {refused.ConflictingShipmentId}", refused.ConflictingShipmentId);
         }
-
-        var missed = await Task.WhenAll(booking.Legs.Select(leg =>
-            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
-                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
 
         var kept = claims.SelectMany(c => c.KeptEvents).ToList();
         var followed = await FollowConveyancesOutsideLegs(booking, kept);
@@ -112,11 +116,8 @@ public sealed class ShipmentGrain(
         await Commit("booked");
         await Task.WhenAll(followed.Select(f => f.Conveyance.Acknowledge(f.FanOut)));
 
-        foreach (var (container, claim) in booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0))
-        {
-            await GrainFactory.GetGrain<IContainerGrain>(container.Value)
-                .HandedOver(ShipmentId, claim.KeptEvents.Select(e => e.EventId).ToList());
-        }
+        await Task.WhenAll(booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0).Select(p =>
+            GrainFactory.GetGrain<IContainerGrain>(p.First.Value).HandedOver(ShipmentId, p.Second.KeptEvents.Select(e => e.EventId).ToList())));
 
         return new BookingResult(BookingOutcome.Created, View(true), null, null);
     }
