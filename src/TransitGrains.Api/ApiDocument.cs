@@ -13,8 +13,8 @@ namespace TransitGrains.Api;
 
 /// <summary>
 /// The served OpenAPI document, complete enough for a client generator: the X-Api-Key security scheme on every
-/// operation that needs a key, the 401/403/429 answers every such operation can give, request schemas that say what
-/// api.md allows (with its examples), and times as ISO-8601 strings.
+/// operation that needs a key, the 401/403/429 answers every such operation can give, the 503 of those that need the
+/// store, request schemas that say what api.md allows (with its examples), and times as ISO-8601 strings.
 /// </summary>
 public static class ApiDocument
 {
@@ -68,16 +68,19 @@ public static class ApiDocument
 
             if (!metadata.OfType<DisableRateLimitingAttribute>().Any())
             {
-                var tooMany = ProblemResponse("Over the key's (or, without a valid key, the client address's) request budget; nothing was done.", context.Document);
-                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before the budget has room again.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
-                    },
-                };
-                operation.Responses["429"] = tooMany;
+                operation.Responses["429"] = RetryLater(
+                    "Over the key's (or, without a valid key, the client address's) request budget; nothing was done.",
+                    "Seconds to wait before the budget has room again.",
+                    context.Document);
+            }
+
+            if (operation.Responses.ContainsKey("503"))
+            {
+                operation.Responses["503"] = RetryLater(
+                    "The store is unavailable (its database cannot be reached, or the cluster is still forming); nothing in the "
+                        + "request was acknowledged. Send the same request again after Retry-After.",
+                    "Seconds to wait before sending the same request again.",
+                    context.Document);
             }
 
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
@@ -122,6 +125,21 @@ public static class ApiDocument
     }
 
     private static bool IsTime(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(Instant) || t == typeof(OffsetDateTime));
+
+    /// <summary>A problem answer whose request may be sent again after the seconds its Retry-After header says.</summary>
+    private static OpenApiResponse RetryLater(string description, string retryAfter, OpenApiDocument? document)
+    {
+        var response = ProblemResponse(description, document);
+        response.Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Retry-After"] = new OpenApiHeader
+            {
+                Description = retryAfter,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            },
+        };
+        return response;
+    }
 
     private static OpenApiResponse ProblemResponse(string description, OpenApiDocument? document) => new()
     {

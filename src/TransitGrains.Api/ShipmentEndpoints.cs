@@ -33,7 +33,7 @@ public static class ShipmentEndpoints
 
     public static void MapShipments(this IEndpointRouteBuilder api)
     {
-        var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments");
+        var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         shipments.MapPost("/", Book).RequireAuthorization(ApiPolicies.Forwarder)
             .WithName(BookOperation)

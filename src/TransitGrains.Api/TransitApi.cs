@@ -33,6 +33,7 @@ public static class TransitApi
         services.AddTransitRateLimits(configuration, environment.IsDevelopment());
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddHealthChecks();
         services.AddOpenApi("v1", o => ApiDocument.Configure(o, ContractNotes));
         return services;
@@ -117,6 +118,9 @@ public static class TransitApi
           answered 401; a key's request is counted against its own budget before its role is checked (so 429 comes before
           403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited. A customs key draws on
           the port budget (Transit:RateLimits:port).
+        - Faults (1.1): while the store cannot be reached (or the cluster is forming), a request that needs it is 503 with
+          Retry-After (5 s) and nothing in it is acknowledged; sending the same request again is safe (stored events are then
+          DUPLICATE). A shipment the silo holds in memory is still read, as last stored.
         - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
         - GET /api/v1/shipments (1.1): the shipments' items are read after the page's query, so each shows the shipment as it
           is then, and one whose status changed in between is left out of a page filtered by status (a page may then hold

@@ -252,17 +252,26 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
 
     private async Task WriteDistinctAsync(List<StateWrite> writes)
     {
-        var written = await ExecuteWriteAsync(WriteSql, writes);
+        var (written, repeated) = await ExecuteWriteAsync(WriteSql, writes);
         foreach (var write in writes)
         {
-            if (!written.TryGetValue(write.Key, out var version))
-            {
-                _ = WriteAloneAsync(write); // its row was locked: it waits on its own, the group goes on
-            }
-            else
+            var found = written.TryGetValue(write.Key, out var version);
+            if (version is not null)
             {
                 // Only now, after the statement's commit: a write is acknowledged when it is durable.
                 write.Complete(version);
+            }
+            else if (repeated)
+            {
+                write.Fail(OutcomeUnknown(write));
+            }
+            else if (found)
+            {
+                write.Complete(null); // a version conflict
+            }
+            else
+            {
+                _ = WriteAloneAsync(write); // its row was locked: it waits on its own, the group goes on
             }
         }
     }
@@ -271,7 +280,16 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
     {
         try
         {
-            write.Complete((await ExecuteWriteAsync(WriteWaitingSql, [write])).GetValueOrDefault(write.Key));
+            var (written, repeated) = await ExecuteWriteAsync(WriteWaitingSql, [write]);
+            var version = written.GetValueOrDefault(write.Key);
+            if (version is null && repeated)
+            {
+                write.Fail(OutcomeUnknown(write));
+            }
+            else
+            {
+                write.Complete(version);
+            }
         }
         catch (Exception error)
         {
@@ -279,10 +297,24 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
         }
     }
 
-    /// <summary>Runs one write statement: the written rows with their new versions, and null for those that conflicted.</summary>
-    private Task<Dictionary<StateKey, int?>> ExecuteWriteAsync(string sql, List<StateWrite> writes) =>
-        _database.RunAsync(async connection =>
+    /// <summary>
+    /// The statement ran a second time after its connection broke (<see cref="TransitDatabase"/>), and this row was not
+    /// written by the second run: the first may have committed it before the break, which the version check cannot tell
+    /// from another activation's write. So the write is neither acknowledged nor called a conflict.
+    /// </summary>
+    private static StoreUnavailableException OutcomeUnknown(StateWrite write) =>
+        new($"The store is unavailable: the connection broke while {write.Key.StateName} of {write.Key.GrainId} was written, and whether it was stored is unknown");
+
+    /// <summary>
+    /// Runs one write statement: the written rows with their new versions, and null for those that conflicted; and whether
+    /// it had to run a second time.
+    /// </summary>
+    private async Task<(Dictionary<StateKey, int?> Written, bool Repeated)> ExecuteWriteAsync(string sql, List<StateWrite> writes)
+    {
+        var runs = 0;
+        var written = await _database.RunAsync(async connection =>
         {
+            runs++;
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _database.ServiceId });
             command.Parameters.Add(TextArray(writes.Select(w => w.Key.GrainId)));
@@ -302,16 +334,18 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
             command.Parameters.Add(TextArray(writes.Select(w => w.Listing?.Status.ToString())));
             command.Parameters.Add(Times(writes.Select(w => w.Listing?.BookedAt)));
 
-            var written = new Dictionary<StateKey, int?>(writes.Count);
+            var rows = new Dictionary<StateKey, int?>(writes.Count);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 // A written row comes first with its version; its second mention, as locked, adds nothing.
-                written.TryAdd(new StateKey(reader.GetString(0), reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+                rows.TryAdd(new StateKey(reader.GetString(0), reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2));
             }
 
-            return written;
+            return rows;
         });
+        return (written, runs > 1);
+    }
 
     private Task ReadGroupAsync(IReadOnlyList<StateRead> group) =>
         _database.RunAsync(async connection =>

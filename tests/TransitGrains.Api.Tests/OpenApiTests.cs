@@ -47,6 +47,22 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     }
 
     [Theory]
+    [InlineData("BookShipment")]
+    [InlineData("CancelShipment")]
+    [InlineData("ReportEvents")]
+    [InlineData("GetShipment")]
+    [InlineData("ListShipments")]
+    [InlineData("GetConveyance")]
+    public async Task Operations_that_need_the_store_list_503_with_Retry_After(string operationId)
+    {
+        var unavailable = Operation(await Document(), operationId)["responses"]!["503"]!;
+
+        Assert.Contains("store is unavailable", (string?)unavailable["description"], StringComparison.Ordinal);
+        Assert.NotNull(unavailable["content"]!["application/problem+json"]);
+        Assert.Equal("integer", (string?)unavailable["headers"]!["Retry-After"]!["schema"]!["type"]);
+    }
+
+    [Theory]
     [InlineData("BookShipment", "BookingBody", "shipmentId")]
     [InlineData("ReportEvents", "EventBatch", "events")]
     [InlineData("CreateSubscription", "SubscriptionBody", "callbackUrl")]

@@ -45,21 +45,8 @@ public static class AfterCrash
             && traffic.Concerned(traffic.Events[id]).Any(s => timelines[s.ShipmentId]!.Contains(id)));
 
         // The ports resend everything, the failed batches and the answered ones alike.
-        var resend = new TrafficRun(traffic.Steps);
-        await resend.RunAsync([again], workers: 4);
-        Assert.Empty(resend.Failed.Select(f => f.Outcome.Failure));
-        Assert.DoesNotContain(resend.Answers, a => a.Status == "REJECTED");
-        var notDuplicate = resend.Answers.Where(a => acknowledged.Contains(a.EventId) && a.Status != "DUPLICATE").ToList();
-        Assert.True(notDuplicate.Count == 0, $"acknowledged before the crash, answered again as: {string.Join("; ", notDuplicate)}");
-
-        var final = await again.TimelinesAsync(traffic.Shipments.Select(s => s.ShipmentId));
-        foreach (var shipment in traffic.Shipments)
-        {
-            var expected = traffic.ExpectedTimeline(shipment).Order(StringComparer.Ordinal).ToList();
-            var actual = final[shipment.ShipmentId]!.Order(StringComparer.Ordinal).ToList();
-            Assert.True(expected.SequenceEqual(actual),
-                $"{shipment.ShipmentId}: missing {string.Join(", ", expected.Except(actual))}; extra or repeated {string.Join(", ", actual.GroupBy(a => a).Where(g => g.Count() > 1 || !expected.Contains(g.Key)).Select(g => g.Key))}");
-        }
+        var resend = await TrafficRun.ResendAsync(traffic, again, acknowledged);
+        await traffic.ExpectEachEventStoredOnceAsync(again);
 
         output.WriteLine($"events in the stream: {traffic.Events.Count} distinct, {traffic.Steps.Sum(s => s.Events.Count)} with repeats, "
             + $"{traffic.Shipments.Count} shipments");
