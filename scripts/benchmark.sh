@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6, one command (about 5-8 minutes on 2 cores):
+# The benchmark, one command (about 8-10 minutes on 2 cores):
 #
-#   scripts/benchmark.sh [--scale 0.5] [--seconds 90] [--concurrency 8] [--batch-size 200] [--skip-micro]
+#   scripts/benchmark.sh [--scale 0.5] [--days 6] [--seconds 90] [--concurrency 8] [--batch-size 200]
+#                        [--steady-rate 2500] [--steady-seconds 25] [--steady-batch-size 100] [--silos 2]
+#                        [--trains 40] [--barges 40] [--memory-shipments 1000] [--skip-micro]
+#
+#   --scale, --days       the flat-out load: DAYS realistic days of the port simulator at SCALE (0.5: ~1,500
+#                         shipments and ~22,400 events a day), sent in batches of --batch-size, --concurrency in
+#                         flight, for at most --seconds (also the bookings' clients)
+#   --steady-*            the steady phase: more such days on fresh shipments, at a fixed rate in batches, while
+#                         readers GET shipments
+#   --silos               the scale-out phase: the flat-out load again against a cluster of that many silos (1: none)
+#   --trains, --barges    samples of the fan-out and refund-trigger latencies; --memory-shipments: of the memory figures
+#   --skip-micro          leaves out the BenchmarkDotNet micro-benchmarks
+#
+# A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200 --skip-micro
 #
 # Starts its own throwaway PostgreSQL and Azurite, builds the silo, the plain reference and the benchmark in
-# Release, migrates, then runs tests/TransitGrains.Benchmarks: TransitGrains' durable profile as a silo process
-# driven over HTTP on loopback with the port simulator's realistic day, the plain ASP.NET Core + Npgsql ingest
-# with the same batches, pgbench on the same PostgreSQL, and the BenchmarkDotNet micro-benchmarks (short job).
-# Prints every figure; see docs/benchmarks.md for what they mean.
+# Release, migrates, runs the micro-benchmarks (short job), then tests/TransitGrains.Benchmarks: TransitGrains'
+# durable profile as silo processes driven over HTTP on loopback with the port simulator's realistic days (bookings,
+# flat-out and steady ingest, fan-out, refund triggers, memory, per-event costs, 1 silo and a cluster), the plain
+# ASP.NET Core + Npgsql ingest with the same batches, and pgbench on the same PostgreSQL. Prints every figure, each
+# target beside its figure and a final table of the targets; see docs/benchmarks.md for what they mean. A phase that
+# fails is reported and the run goes on; the exit status is then non-zero.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,13 +52,35 @@ for project in silo/TransitGrains.Silo tests/TransitGrains.Benchmarks.PlainInges
 done
 
 BENCH=tests/TransitGrains.Benchmarks/bin/Release/net10.0/TransitGrains.Benchmarks.dll
+
+# Each step runs in the background and is waited for, so that an interrupt reaches it first: the benchmark then
+# stops the silos it started, and only after that do PostgreSQL and Azurite stop (services.sh, on exit).
+child=""
+trap 'if [[ -n "$child" ]]; then kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null || true; fi; exit 130' INT TERM
+step() {
+  "$@" </dev/null &
+  child=$!
+  local status=0
+  wait "$child" || status=$?
+  child=""
+  return "$status"
+}
+
+failed=()
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $("$PGBIN/postgres" --version)"
-dotnet "$BENCH" \
+if ((micro)); then
+  # First, on idle cores. BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
+  if step env -C "$WORK" dotnet "$ROOT/$BENCH" --micro --filter '*' >"$WORK/micro.log" 2>&1; then
+    sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p' "$WORK/micro.log"
+  else
+    tail -n 40 "$WORK/micro.log" >&2
+    failed+=("micro-benchmarks")
+  fi
+fi
+
+step dotnet "$BENCH" \
   --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll \
   --plain tests/TransitGrains.Benchmarks.PlainIngest/bin/Release/net10.0/TransitGrains.Benchmarks.PlainIngest.dll \
-  --postgres "$PG" --queue "$QUEUE" --pgbin "$PGBIN" "${args[@]}" </dev/null
+  --postgres "$PG" --queue "$QUEUE" --pgbin "$PGBIN" "${args[@]}" || failed+=("end to end (see FAILED above)")
 
-if ((micro)); then
-  # BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
-  (cd "$WORK" && dotnet "$ROOT/$BENCH" --micro --filter '*' </dev/null) | sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p'
-fi
+((${#failed[@]} == 0)) || die "failed: ${failed[*]}"
