@@ -307,15 +307,15 @@ public static class EndToEnd
                     await Task.Delay(due);
                 }
 
+                if (inFlight.Any(t => t.IsFaulted))
+                {
+                    break; // stop sending into a failing service; WhenAll below throws its failure
+                }
+
                 if (!slots.Wait(0))
                 {
                     behind++;
                     await slots.WaitAsync();
-                }
-
-                if (inFlight.FirstOrDefault(t => t.IsFaulted) is { } failed)
-                {
-                    await failed; // throws: stop sending into a failing service
                 }
 
                 dispatched += batch.Count;
