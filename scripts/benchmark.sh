@@ -3,7 +3,8 @@
 #
 #   scripts/benchmark.sh [--scale 0.5] [--days 6] [--seconds 90] [--concurrency 8] [--batch-size 200]
 #                        [--steady-rate 2500] [--steady-seconds 25] [--steady-batch-size 100] [--silos 2]
-#                        [--trains 40] [--barges 40] [--memory-shipments 1000] [--skip-micro]
+#                        [--trains 40] [--barges 40] [--memory-shipments 1000] [--listing-shipments 100000]
+#                        [--skip-listing] [--skip-micro]
 #
 #   --scale, --days       the flat-out load: DAYS realistic days of the port simulator at SCALE (0.5: ~1,500
 #                         shipments and ~22,400 events a day), sent in batches of --batch-size, --concurrency in
@@ -11,18 +12,24 @@
 #   --steady-*            the steady phase: more such days on fresh shipments, at a fixed rate in batches, while
 #                         readers GET shipments
 #   --silos               the scale-out phase: the flat-out load again against a cluster of that many silos (1: none)
-#   --trains, --barges    samples of the fan-out and refund-trigger latencies; --memory-shipments: of the memory figures
+#   --trains, --barges    samples of the fan-out (alone, then with 10 webhook subscriptions) and refund-trigger
+#                         latencies; --memory-shipments: of the memory figures
+#   --listing-shipments   shipments stored for the listing phase (at least 2,000; fewer pages are walked with fewer)
+#   --skip-listing        leaves out the listing phase
 #   --skip-micro          leaves out the BenchmarkDotNet micro-benchmarks
 #
-# A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200 --skip-micro
+# A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200
+#                --listing-shipments 20000 --skip-micro
 #
 # Starts its own throwaway PostgreSQL and Azurite, builds the silo, the plain reference and the benchmark in
 # Release, migrates, runs the micro-benchmarks (short job), then tests/TransitGrains.Benchmarks: TransitGrains'
 # durable profile as silo processes driven over HTTP on loopback with the port simulator's realistic days (bookings,
-# flat-out and steady ingest, fan-out, refund triggers, memory, per-event costs, 1 silo and a cluster), the plain
-# ASP.NET Core + Npgsql ingest with the same batches, and pgbench on the same PostgreSQL. Prints every figure, each
-# target beside its figure and a final table of the targets; see docs/benchmarks.md for what they mean. A phase that
-# fails is reported and the run goes on; the exit status is then non-zero.
+# flat-out and steady ingest, fan-out alone and with webhook subscriptions, webhook delivery latency, refund triggers,
+# memory, per-event costs, 1 silo and a cluster), the plain ASP.NET Core + Npgsql ingest with the same batches, pgbench
+# on the same PostgreSQL, and the shipment listing with 100,000 shipments stored (a page of 50: the query alone and
+# GET /api/v1/shipments). Prints every figure, each target beside its figure and a final table of the targets; see
+# docs/benchmarks.md for what they mean. A phase that fails is reported and the run goes on; the exit status is then
+# non-zero.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,10 +41,17 @@ die() { log "$*"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 micro=1
+listing=1
 args=()
 for arg in "$@"; do
-  if [[ "$arg" == "--skip-micro" ]]; then micro=0; else args+=("$arg"); fi
+  case "$arg" in
+    --skip-micro) micro=0 ;;
+    --skip-listing) listing=0 ;;
+    *) args+=("$arg") ;;
+  esac
 done
+# Last, so that it wins over a --listing-shipments given too.
+((listing)) || args+=(--listing-shipments 0)
 
 # shellcheck source=scripts/services.sh
 source scripts/services.sh

@@ -3,6 +3,7 @@
 #
 #   scripts/postgres.sh start DIR   install if missing, initdb in DIR (once), start, print TRANSIT_TEST_PG=...
 #   scripts/postgres.sh stop DIR    stop the cluster started in DIR (quietly does nothing if none runs)
+#   scripts/postgres.sh kill DIR    stop it at once, as a crash would (pg_ctl -m immediate: clients cut off, no checkpoint)
 #
 # Starting a DIR that was stopped starts the same cluster again, with its data, on the same port
 # when that is still free.
@@ -18,7 +19,7 @@ set -euo pipefail
 
 log() { echo "postgres.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
-usage() { die "usage: $0 start DIR | stop DIR"; }
+usage() { die "usage: $0 start DIR | stop DIR | kill DIR"; }
 
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
@@ -139,8 +140,19 @@ stop() {
   fi
 }
 
+# An outage as a test wants it: every backend ends at once and the clients' connections break; `start DIR` then
+# brings the same cluster back on its port, after the crash recovery PostgreSQL runs on its own.
+kill_now() {
+  local dir="$1"
+  [[ -f "$dir/data/postmaster.pid" ]] || die "no cluster running in $dir"
+  local pgbin
+  pgbin="$(find_pgbin)"
+  as_owner "$pgbin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >&2
+}
+
 case "${1:-}" in
   start) [[ $# -eq 2 ]] || usage; start "$2" ;;
   stop) [[ $# -eq 2 ]] || usage; stop "$2" ;;
+  kill) [[ $# -eq 2 ]] || usage; kill_now "$2" ;;
   *) usage ;;
 esac

@@ -4,7 +4,7 @@
 #   scripts/test.sh [extra arguments for dotnet test, e.g. --filter FullyQualifiedName~Persistence]
 #
 # Starts a throwaway PostgreSQL and Azurite, exports TRANSIT_TEST_PG and TRANSIT_TEST_QUEUE for the
-# tests, installs the tools the tests run (scripts/tools.sh), builds the solution in Release, runs each
+# tests, installs the tools the tests run (scripts/tools.sh, scripts/chromium.sh), builds the solution in Release, runs each
 # test project of the solution, stops both services and prints the totals as one line, "N passed,
 # N failed" (", N skipped" when any were skipped).
 # Fails when the build fails, a test fails or is skipped (tests that need a service must fail
@@ -25,6 +25,8 @@ source scripts/services.sh
 
 # Redocly and Kiota, which the API tests run against the served OpenAPI document.
 bash scripts/tools.sh
+# Debian's chromium, which the forwarder page's browser tests drive.
+bash scripts/chromium.sh
 
 dotnet build TransitGrains.sln -c Release </dev/null
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace TransitGrains.ForwarderCli;
 
-/// <summary>The commands: book, show, list, watch. Public so that a test can run them against a real service.</summary>
+/// <summary>The commands: book, show, list, watch, subscribe, subscriptions. Public so that a test can run them against a real service.</summary>
 public static class ForwarderCommands
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
@@ -37,7 +38,24 @@ public static class ForwarderCommands
         var interval = new Option<int>("--interval") { Description = "Seconds between polls", DefaultValueFactory = _ => 10 };
         var watch = new Command("watch", "Follow a shipment, printing each change, until it is COMPLETED or CANCELLED") { shipmentId, interval };
 
-        var root = new RootCommand("TransitGrains for forwarders: book, show, list, watch.") { url, apiKey, book, show, list, watch };
+        var callbackUrl = new Option<string>("--callback-url") { Description = "Where notifications are posted (https; http on a Development service)", Required = true };
+        var types = new Option<string[]>("--type") { Description = "shipment.event, shipment.status_changed, shipment.eta_changed or shipment.tax_refund_changed (repeat; default all)" };
+        var shipments = new Option<string[]>("--shipment") { Description = "Only these shipments (repeat)" };
+        var containers = new Option<string[]>("--container") { Description = "Only these containers (repeat)" };
+        var eventCodes = new Option<string[]>("--event-code") { Description = "Only what events with these codes caused, e.g. DEPA (repeat)" };
+        var secret = new Option<string>("--secret") { Description = "Your own secret (whsec_ + Base64 of 24-64 bytes); one is generated otherwise" };
+        var subscribe = new Command("subscribe", "Have your shipments' changes posted to a URL, signed (Standard Webhooks); prints the secret once")
+        {
+            callbackUrl, types, shipments, containers, eventCodes, secret,
+        };
+
+        var deliveries = new Option<string>("--deliveries") { Description = "Show this subscription's latest delivery attempts instead" };
+        var subscriptions = new Command("subscriptions", "Your webhook subscriptions, or one's delivery attempts") { deliveries };
+
+        var root = new RootCommand("TransitGrains for forwarders: book, show, list, watch, subscribe, subscriptions.")
+        {
+            url, apiKey, book, show, list, watch, subscribe, subscriptions,
+        };
 
         book.SetAction((parse, ct) => WithClient(parse, url, apiKey, (client, output) => Book(client, parse.GetRequiredValue(file), output, ct)));
         show.SetAction((parse, ct) => WithClient(parse, url, apiKey, async (client, output) =>
@@ -56,8 +74,58 @@ public static class ForwarderCommands
         }));
         watch.SetAction((parse, ct) => WithClient(parse, url, apiKey, (client, output) =>
             Watch(client, parse.GetRequiredValue(shipmentId), TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(interval))), output, ct)));
+        subscribe.SetAction((parse, ct) => WithClient(parse, url, apiKey, async (client, output) =>
+        {
+            var request = new JsonObject { ["callbackUrl"] = parse.GetRequiredValue(callbackUrl) };
+            foreach (var (name, option) in new[] { ("types", types), ("shipmentIds", shipments), ("containers", containers), ("eventCodes", eventCodes) })
+            {
+                if (parse.GetValue(option) is { Length: > 0 } values)
+                {
+                    request[name] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+                }
+            }
+
+            if (parse.GetValue(secret) is { } given)
+            {
+                request["secret"] = given;
+            }
+
+            var made = await client.Subscribe(request, ct);
+            await output.WriteLineAsync($"subscribed: {made.SubscriptionId} -> {made.CallbackUrl} ({Describe(made)})");
+            await output.WriteLineAsync($"secret: {made.Secret}");
+            await output.WriteLineAsync("  (shown only now: give it to your receiver, e.g. WEBHOOK_SECRET for client-samples/TransitGrains.WebhookReceiver)");
+            return 0;
+        }));
+        subscriptions.SetAction((parse, ct) => WithClient(parse, url, apiKey, async (client, output) =>
+        {
+            if (parse.GetValue(deliveries) is { } subscription)
+            {
+                Table.Write(output, ["ATTEMPTED", "WEBHOOK ID", "TYPE", "SHIPMENT", "#", "ANSWER", "DELIVERED", "NEXT ATTEMPT"],
+                    (await client.Deliveries(subscription, 50, ct)).Select(d => new[]
+                    {
+                        Utc(d.AttemptedAt), d.WebhookId, d.Type, d.ShipmentId ?? "-", d.Attempt.ToString(CultureInfo.InvariantCulture),
+                        d.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? d.Error ?? "-", Utc(d.DeliveredAt), Utc(d.NextAttemptAt),
+                    }));
+                return 0;
+            }
+
+            Table.Write(output, ["SUBSCRIPTION", "STATUS", "CALLBACK", "WANTS"],
+                (await client.Subscriptions(ct)).Select(s => new[] { s.SubscriptionId, s.Status, s.CallbackUrl, Describe(s) }));
+            return 0;
+        }));
         return root;
     }
+
+    /// <summary>What a subscription wants, in a few words.</summary>
+    private static string Describe(Subscription s)
+    {
+        var filters = new[] { ("shipments", s.ShipmentIds), ("containers", s.Containers), ("event codes", s.EventCodes) }
+            .Where(f => f.Item2.Count > 0)
+            .Select(f => $"{f.Item1} {string.Join(",", f.Item2)}");
+        return string.Join("; ", filters.Prepend(s.Types.Count == 4 ? "every type" : string.Join(",", s.Types)));
+    }
+
+    private static string Utc(NodaTime.Instant? instant) => instant is { } i ? NodaTime.Text.InstantPattern.General.Format(i) : "-";
 
     /// <summary>Runs a command with a client; API refusals and an unreachable service become a message and an exit code.</summary>
     private static async Task<int> WithClient(ParseResult parse, Option<string> url, Option<string> apiKey, Func<TransitClient, TextWriter, Task<int>> run)

@@ -56,6 +56,26 @@ public sealed record TimelineEntry(
 
 public sealed record ShipmentList(IReadOnlyList<Shipment> Items);
 
+/// <summary>A webhook subscription; <c>secret</c> only in the answer that made or rotated it.</summary>
+public sealed record Subscription(
+    string SubscriptionId,
+    string CallbackUrl,
+    IReadOnlyList<string> Types,
+    IReadOnlyList<string> ShipmentIds,
+    IReadOnlyList<string> Containers,
+    IReadOnlyList<string> EventCodes,
+    string Status,
+    Instant CreatedAt,
+    string? Secret);
+
+public sealed record SubscriptionList(IReadOnlyList<Subscription> Items);
+
+/// <summary>One attempt to deliver a notification to a subscription.</summary>
+public sealed record DeliveryAttempt(
+    string WebhookId, string Type, string? ShipmentId, int Attempt, Instant AttemptedAt, int? StatusCode, string? Error, Instant? DeliveredAt, Instant? NextAttemptAt);
+
+public sealed record DeliveryList(IReadOnlyList<DeliveryAttempt> Items);
+
 public static class Json
 {
     /// <summary>The API's conventions: camelCase, times as ISO-8601 with an offset (NodaTime keeps the offset the service answered with).</summary>

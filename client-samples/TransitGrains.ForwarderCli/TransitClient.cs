@@ -12,7 +12,7 @@ public sealed class ApiException(HttpStatusCode status, string message) : Except
     public HttpStatusCode Status { get; } = status;
 }
 
-/// <summary>The forwarder's side of the HTTP API: booking, reading and listing shipments with one API key.</summary>
+/// <summary>The forwarder's side of the HTTP API: booking, reading and listing shipments, and webhook subscriptions, with one API key.</summary>
 public sealed class TransitClient : IDisposable
 {
     private readonly HttpClient _http;
@@ -41,6 +41,27 @@ public sealed class TransitClient : IDisposable
     {
         using var response = await _http.GetAsync($"api/v1/shipments?container={Uri.EscapeDataString(container)}", ct);
         return (await Read<ShipmentList>(response, ct)).Items;
+    }
+
+    /// <summary>Subscribes (the JSON of api.md 1.1: callbackUrl and the filters); the answer holds the secret, shown only now.</summary>
+    public async Task<Subscription> Subscribe(JsonObject subscription, CancellationToken ct)
+    {
+        using var content = new StringContent(subscription.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("api/v1/subscriptions", content, ct);
+        return await Read<Subscription>(response, ct);
+    }
+
+    public async Task<IReadOnlyList<Subscription>> Subscriptions(CancellationToken ct)
+    {
+        using var response = await _http.GetAsync("api/v1/subscriptions", ct);
+        return (await Read<SubscriptionList>(response, ct)).Items;
+    }
+
+    /// <summary>A subscription's latest delivery attempts, newest first.</summary>
+    public async Task<IReadOnlyList<DeliveryAttempt>> Deliveries(string subscriptionId, int limit, CancellationToken ct)
+    {
+        using var response = await _http.GetAsync($"api/v1/subscriptions/{Uri.EscapeDataString(subscriptionId)}/deliveries?limit={limit}", ct);
+        return (await Read<DeliveryList>(response, ct)).Items;
     }
 
     public void Dispose() => _http.Dispose();

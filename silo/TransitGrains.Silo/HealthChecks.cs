@@ -3,10 +3,14 @@ using Npgsql;
 
 namespace TransitGrains.Silo;
 
-/// <summary>Ready only while PostgreSQL answers a query within a few seconds.</summary>
+/// <summary>
+/// Ready only while PostgreSQL answers a query within a few seconds, on a connection opened for the purpose: a pooled one
+/// might have broken unnoticed, or hide that no new connection can be made.
+/// </summary>
 public sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
 {
-    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, CommandTimeout = 3 }.ConnectionString;
+    private readonly string _connectionString =
+        new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, CommandTimeout = 3, Pooling = false }.ConnectionString;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -4,6 +4,7 @@ using TransitGrains.Grains;
 using TransitGrains.Persistence;
 using TransitGrains.Silo;
 using TransitGrains.TaxQueue;
+using TransitGrains.Webhooks;
 
 if (args.Length > 0 && args[0] == "migrate")
 {
@@ -71,6 +72,7 @@ namespace TransitGrains.Silo
             builder.AddTransitTelemetry();
             builder.Services.AddTransitGrains(configuration);
             builder.Services.AddTaxRefundQueue(configuration);
+            builder.Services.AddWebhookDelivery(configuration, builder.Environment.IsDevelopment());
             builder.Services.AddTransitApi(configuration, builder.Environment);
             builder.Services.AddHealthChecks().AddCheck(
                 "storage",
@@ -80,11 +82,11 @@ namespace TransitGrains.Silo
             var app = builder.Build();
             app.UseExceptionHandler();
             app.UseStatusCodePages();
+            app.UseForwarderPage();
             app.UseTransitApi();
             app.MapTransitApi();
             app.MapTransitMetrics();
             app.MapDashboard();
-            app.MapGet("/", () => Results.Redirect("/openapi/v1.json")).ExcludeFromDescription();
             return app;
         }
 
@@ -94,7 +96,7 @@ namespace TransitGrains.Silo
             var durable = NonEmpty(app.Configuration.GetConnectionString(ClusterSettings.StorageConnectionName)) is not null;
             foreach (var url in app.Urls)
             {
-                logger.LogInformation("TransitGrains API listening on {Url} (OpenAPI: {Url}/openapi/v1.json)", url, url);
+                logger.LogInformation("TransitGrains listening on {Url}: the forwarder page at {Url}/, OpenAPI at {Url}/openapi/v1.json", url, url, url);
             }
 
             if (durable)

@@ -36,7 +36,8 @@ public static class TransitMetrics
         Meter.CreateObservableUpDownCounter(
             "transit.outbox.pending",
             () => Interlocked.Read(ref _outboxPending),
-            description: "Tax refund triggers added on this silo and not yet delivered, less those delivered here that were added elsewhere");
+            description: "Outbox entries (tax refund triggers, webhook notifications) added on this silo and not yet delivered or given up, "
+                + "less those settled here that were added elsewhere");
         Meter.CreateObservableCounter(
             "transit.webhook_deliveries", WebhookDeliveries.Observe, description: "Webhook delivery attempts, by outcome");
     }
@@ -60,7 +61,11 @@ public static class TransitMetrics
         Interlocked.Increment(ref _outboxPending);
     }
 
-    public static void TaxTriggerDelivered() => Interlocked.Decrement(ref _outboxPending);
+    /// <summary>Webhook notifications went into a shipment's outbox, one per subscriber: pending until delivered or given up.</summary>
+    public static void NotificationsAdded(int count) => Interlocked.Add(ref _outboxPending, count);
+
+    /// <summary>Outbox entries delivered (or given up): no longer pending.</summary>
+    public static void OutboxEntriesSettled(int count) => Interlocked.Add(ref _outboxPending, -count);
 
     public static void WebhookDelivered() => WebhookDeliveries.Add(0, 1);
 

@@ -7,13 +7,14 @@ using Microsoft.OpenApi;
 using NodaTime;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Api;
 
 /// <summary>
 /// The served OpenAPI document, complete enough for a client generator: the X-Api-Key security scheme on every
-/// operation that needs a key, the 401/403/429 answers every such operation can give, request schemas that say what
-/// api.md allows (with its examples), and times as ISO-8601 strings.
+/// operation that needs a key, the 401/403/429 answers every such operation can give, the 503 of those that need the
+/// store, request schemas that say what api.md allows (with its examples), and times as ISO-8601 strings.
 /// </summary>
 public static class ApiDocument
 {
@@ -67,16 +68,19 @@ public static class ApiDocument
 
             if (!metadata.OfType<DisableRateLimitingAttribute>().Any())
             {
-                var tooMany = ProblemResponse("Over the key's (or, without a valid key, the client address's) request budget; nothing was done.", context.Document);
-                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before the budget has room again.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
-                    },
-                };
-                operation.Responses["429"] = tooMany;
+                operation.Responses["429"] = RetryLater(
+                    "Over the key's (or, without a valid key, the client address's) request budget; nothing was done.",
+                    "Seconds to wait before the budget has room again.",
+                    context.Document);
+            }
+
+            if (operation.Responses.ContainsKey("503"))
+            {
+                operation.Responses["503"] = RetryLater(
+                    "The store is unavailable (its database cannot be reached, or the cluster is still forming); nothing in the "
+                        + "request was acknowledged. Send the same request again after Retry-After.",
+                    "Seconds to wait before sending the same request again.",
+                    context.Document);
             }
 
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
@@ -122,6 +126,21 @@ public static class ApiDocument
 
     private static bool IsTime(Type type) => (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(Instant) || t == typeof(OffsetDateTime));
 
+    /// <summary>A problem answer whose request may be sent again after the seconds its Retry-After header says.</summary>
+    private static OpenApiResponse RetryLater(string description, string retryAfter, OpenApiDocument? document)
+    {
+        var response = ProblemResponse(description, document);
+        response.Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Retry-After"] = new OpenApiHeader
+            {
+                Description = retryAfter,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            },
+        };
+        return response;
+    }
+
     private static OpenApiResponse ProblemResponse(string description, OpenApiDocument? document) => new()
     {
         Description = description,
@@ -136,11 +155,14 @@ public static class ApiDocument
         ["Shipments"] = "Forwarders book shipments and follow them: legs, containers, ETA, customs and the tax refund.",
         ["Events"] = "Port, terminal, rail and customs systems report what happened, in batches, with retries and duplicates.",
         ["Conveyances"] = "Trains, barges, vessels and trucks: their calls and who is aboard.",
+        ["Locations"] = "The places the service knows by name, in English and Simplified Chinese.",
+        ["Webhooks"] = "Push instead of polling: signed notifications (Standard Webhooks v1) of shipment events, status, ETA and "
+            + "tax refund changes, delivered at least once, in order per subscription and shipment, with retries.",
     };
 
     private const string Code = "^[A-Z0-9_.-]+$";
     private const string UnLocode = "^[A-Z]{2}[A-Z2-9]{3}$";
-    private const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
+    internal const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
 
     /// <summary>What api.md allows in each request type; the server checks the same and names every bad field.</summary>
     private static readonly Dictionary<Type, Action<OpenApiSchema>> RequestSchemas = new()
@@ -176,7 +198,28 @@ public static class ApiDocument
             ("conveyanceId", Text("Needed by TRANSPORT events and LOAD/DISC.", Code, 3, 60)),
             ("containerNumber", Text("Needed by EQUIPMENT and CUSTOMS events (ISO 6346).", ContainerNumber)),
             ("declarationNumber", Text("Optional, CUSTOMS events."))),
+        [typeof(SubscriptionBody)] = schema => Describe(schema, ["callbackUrl"],
+            ("callbackUrl", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Format = "uri",
+                MaxLength = 2000,
+                Description = "Absolute https URL (http too in the Development environment) where notifications are posted; outside "
+                    + "Development its host may not be or resolve to a loopback, private, link-local or multicast address.",
+            }),
+            ("types", Strings("Notification types; all four when missing or empty.", TypeChoices, 0, 4)),
+            ("shipmentIds", Strings("Only these shipments; any when missing or empty.", Code, 0, SubscriptionValidator.MaxFilterValues)),
+            ("containers", Strings("Only notifications about these containers (an event's own container, else every container of its "
+                + "shipment); any when missing or empty.", ContainerNumber, 0, SubscriptionValidator.MaxFilterValues)),
+            ("eventCodes", Strings("Only notifications caused by events with these codes; any (including changes no event caused) when "
+                + "missing or empty.", "^[A-Z]{4}$", 0, SubscriptionValidator.MaxFilterValues)),
+            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
+        [typeof(SecretBody)] = schema => Describe(schema, [],
+            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
     };
+
+    private const string TypeChoices = "^shipment\\.(event|status_changed|eta_changed|tax_refund_changed)$";
+    private const string Secret = "^whsec_[A-Za-z0-9+/]+={0,2}$";
 
     private static OpenApiSchema Describe(OpenApiSchema schema, string[] required, params (string Name, OpenApiSchema Schema)[] properties)
     {
@@ -257,6 +300,14 @@ public static class ApiDocument
                 "eventDateTime": "2020-11-30T08:55:00+08:00", "location": "CNSUD", "facility": "BJT",
                 "modeOfTransport": "BARGE", "conveyanceId": "SUIGANG903-2011A", "containerNumber": "CSQU3054383" }
             ] }
+            """,
+        [SubscriptionEndpoints.CreateOperation] = """
+            { "callbackUrl": "https://forwarder.example.com/transit-webhooks",
+              "types": ["shipment.event", "shipment.status_changed", "shipment.eta_changed", "shipment.tax_refund_changed"],
+              "shipmentIds": ["GZ21-000123"], "containers": ["CSQU3054383"], "eventCodes": ["DEPA", "ARRI"] }
+            """,
+        [SubscriptionEndpoints.RotateOperation] = """
+            { "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }
             """,
     };
 }

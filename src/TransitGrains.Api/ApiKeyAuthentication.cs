@@ -97,6 +97,9 @@ public static class ApiPolicies
     /// <summary>Conveyances: forwarders, port systems and admins.</summary>
     public const string Conveyances = "conveyances";
 
+    /// <summary>Reference data (place names): every key.</summary>
+    public const string AnyKey = "any-key";
+
     /// <summary>The roles each policy admits: the one table to change when a role is added.</summary>
     private static readonly Dictionary<string, ApiRole[]> Admits = new(StringComparer.Ordinal)
     {
@@ -104,6 +107,7 @@ public static class ApiPolicies
         [Port] = [ApiRole.Port, ApiRole.Customs, ApiRole.Admin],
         [Admin] = [ApiRole.Admin],
         [Conveyances] = [ApiRole.Forwarder, ApiRole.Port, ApiRole.Admin],
+        [AnyKey] = Enum.GetValues<ApiRole>(),
     };
 
     /// <summary>Whether every role passes the policy (so that it never answers 403).</summary>

@@ -22,7 +22,8 @@ public static class ConveyanceEndpoints
             .WithDescription("mode is rail, barge, vessel or truck. A forwarder key sees only its own containers in 'aboard'.")
             .Produces<ConveyanceView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> Get(

@@ -39,10 +39,12 @@ public static class EventEndpoints
                 + "An event of a type the key may not report (a port key: TRANSPORT and EQUIPMENT unless configured otherwise; a "
                 + "customs key: CUSTOMS only) or at a location outside the key's own is REJECTED, not the whole batch. "
                 + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline). "
-                + "A body that is not a batch at all is 400.")
+                + "A body that is not a batch at all is 400. While the store cannot be reached the whole batch is 503 and "
+                + "nothing in it is acknowledged: send the same batch again after Retry-After.")
             .Accepts<EventBatch>("application/json")
             .Produces<EventBatchResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, IClock clock)

@@ -37,6 +37,14 @@ public static class Problems
     public static IResult Forbidden(string detail) =>
         Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden);
 
+    public static IResult StoreUnavailable(int retryAfterSeconds) =>
+        Results.Problem(
+            title: "Store unavailable",
+            detail: "The store is unavailable: its database cannot be reached, or the cluster is still forming. Nothing in this "
+                + $"request was acknowledged. Send the same request again after {retryAfterSeconds} s (Retry-After); events "
+                + "already stored are answered DUPLICATE.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+
     public static IResult TooManyRequests(string who, int retryAfterSeconds) =>
         Results.Problem(
             title: "Too many requests",

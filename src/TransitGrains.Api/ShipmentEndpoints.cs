@@ -22,7 +22,10 @@ public sealed record BookingBody(
     public BookingRequest ToRequest() => new(ShipmentId, Containers, TradeMode, ExportDeclaration, Legs);
 }
 
-public sealed record ShipmentList(IReadOnlyList<ShipmentView> Items);
+/// <summary>A page of shipment summaries (without timeline), newest booking first, and the cursor of the next page (null: none).</summary>
+public sealed record ShipmentList(
+    [property: Description("Shipment summaries (without timeline), newest booking first.")] IReadOnlyList<ShipmentView> Items,
+    [property: Description("Pass as cursor= for the next page; null when this page is the last.")] string? NextCursor);
 
 public static class ShipmentEndpoints
 {
@@ -30,7 +33,7 @@ public static class ShipmentEndpoints
 
     public static void MapShipments(this IEndpointRouteBuilder api)
     {
-        var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments");
+        var shipments = api.MapGroup("/api/v1/shipments").WithTags("Shipments").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         shipments.MapPost("/", Book).RequireAuthorization(ApiPolicies.Forwarder)
             .WithName(BookOperation)
@@ -54,12 +57,19 @@ public static class ShipmentEndpoints
             .Produces<ShipmentView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        shipments.MapGet("/", ListByContainer).RequireAuthorization(ApiPolicies.Forwarder)
+        shipments.MapGet("/", List).RequireAuthorization(ApiPolicies.Forwarder)
             .WithName("ListShipments")
-            .WithSummary("Shipments a container was booked into, newest first")
-            .WithDescription("Summaries without timeline; a forwarder key sees its own shipments only.")
+            .WithSummary("Shipments, newest booking first, a page at a time")
+            .WithDescription(
+                "Summaries without timeline, newest booking first: a forwarder key's own shipments, an admin key's of every "
+                + "forwarder or (forwarder=) one. status, container and forwarder narrow the list and may be combined. nextCursor, "
+                + "when not null, asks for the next page: cursors are opaque and stable, so paging while shipments are booked "
+                + "neither skips nor repeats one (shipments booked meanwhile come before the first page, not on later ones). An item "
+                + "shows the shipment as it is when read: one whose status changed between the query and the read is left out "
+                + "of a page filtered by status. A bad status, limit, cursor, container or forwarder is 400 naming it.")
             .Produces<ShipmentList>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AddOpenApiOperationTransformer(ListingRequest.Describe);
 
         shipments.MapDelete("/{shipmentId}", Cancel).RequireAuthorization(ApiPolicies.Forwarder)
             .WithName("CancelShipment")
@@ -119,19 +129,27 @@ public static class ShipmentEndpoints
         return view is not null && http.Caller().Sees(view.Forwarder) ? Results.Ok(view) : NoSuchShipment(shipmentId);
     }
 
-    private static async Task<IResult> ListByContainer(
-        [Description("ISO 6346 container number")] string? container, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> List(
+        string? status, string? limit, string? cursor, string? forwarder, string? container,
+        HttpContext http, IGrainFactory grains, IShipmentIndex index)
     {
-        if (!ContainerNumber.TryParse(container, out var number, out var error))
+        var (query, errors) = ListingRequest.Read(http.Caller(), status, limit, cursor, forwarder, container, grains);
+        if (!errors.IsEmpty)
         {
-            return Problems.Field("container", container is null ? "required: ?container={ISO 6346 container number}" : error!);
+            return Problems.Validation(errors, $"The query has invalid parameters: {errors}.");
         }
 
-        var caller = http.Caller();
-        var ids = await grains.GetGrain<IContainerGrain>(number.Value).Shipments();
-        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IShipmentGrain>(id).GetView(includeTimeline: false)));
-        var items = views.OfType<ShipmentView>().Where(v => caller.Sees(v.Forwarder)).OrderByDescending(v => v.BookedAt).ToList();
-        return Results.Ok(new ShipmentList(items));
+        if (container is not null)
+        {
+            var booked = await grains.GetGrain<IContainerGrain>(container).Shipments();
+            query = query with { Among = booked.Select(id => grains.GetGrain<IShipmentGrain>(id).GetGrainId()).ToList() };
+        }
+
+        var page = await index.PageAsync(query, http.RequestAborted);
+        var views = await Task.WhenAll(page.Shipments.Select(id => grains.GetGrain<IShipmentGrain>(id).GetView(includeTimeline: false)));
+        // Read after the query: a shipment whose status has just changed no longer belongs to a page of the old one.
+        var items = views.OfType<ShipmentView>().Where(v => query.Status is null || v.Status == query.Status).ToList();
+        return Results.Ok(new ShipmentList(items, page.Next is { } next ? ListingRequest.Cursor(next) : null));
     }
 
     private static async Task<IResult> Cancel(string shipmentId, HttpContext http, IGrainFactory grains)

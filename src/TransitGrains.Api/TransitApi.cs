@@ -33,6 +33,7 @@ public static class TransitApi
         services.AddTransitRateLimits(configuration, environment.IsDevelopment());
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddHealthChecks();
         services.AddOpenApi("v1", o => ApiDocument.Configure(o, ContractNotes));
         return services;
@@ -60,6 +61,8 @@ public static class TransitApi
         app.MapShipments();
         app.MapEvents();
         app.MapConveyances();
+        app.MapLocations();
+        app.MapSubscriptions();
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)
@@ -115,6 +118,34 @@ public static class TransitApi
           answered 401; a key's request is counted against its own budget before its role is checked (so 429 comes before
           403). Retry-After is whole seconds, at least 1. /health/* and /metrics are not limited. A customs key draws on
           the port budget (Transit:RateLimits:port).
+        - Faults (1.1): while the store cannot be reached (or the cluster is forming), a request that needs it is 503 with
+          Retry-After (5 s) and nothing in it is acknowledged; sending the same request again is safe (stored events are then
+          DUPLICATE). A shipment the silo holds in memory is still read, as last stored.
         - Keys may be configured by their SHA-256 (keyHash, hex in either case); a key is compared with every configured hash.
+        - GET /api/v1/shipments (1.1): the shipments' items are read after the page's query, so each shows the shipment as it
+          is then, and one whose status changed in between is left out of a page filtered by status (a page may then hold
+          fewer than limit items while nextCursor is not null). Shipments booked at the same instant are ordered by their
+          id. A forwarder key may name its own forwarder and no other (400); container= with a forwarder key lists its own
+          shipments among those the container was booked into.
+        - Webhooks: a forwarder key's subscription sees that forwarder's shipments, an admin key's every shipment; a forwarder
+          lists, reads, rotates and deletes its own only (another's is 404), an admin every one. Subscriptions show their
+          forwarder (null for an admin's). DELETE answers 204. A rotation may give the new secret ({"secret": "whsec_..."}) or
+          have one generated; a secret replaced by a rotation signs for 24 hours after it (two rotations within a day: each
+          replaced secret for its own 24 hours). A callbackUrl may not carry credentials (user:password@).
+        - Notifications start with the booking: it is what later changes are compared with. A write makes, in this order, one
+          shipment.event per event it accepted (in eventDateTime order), then shipment.status_changed, shipment.eta_changed
+          and shipment.tax_refund_changed where these changed. The refund changes when its status, ports or deadline change
+          or a trigger is issued (not when a trigger reaches the tax queue). data carries shipmentId; for shipment.event the
+          timeline entry's fields beside it. The body's timestamp is when the change was recorded (UTC); webhook-timestamp is
+          the attempt's.
+        - Filters: containers matches an event's own container, and for the other types (and transport events) any container
+          of the shipment; eventCodes matches the codes of the events that caused the notification, so a change no event
+          caused (a cancellation, the refund deadline passing) passes only subscriptions without eventCodes.
+        - webhook-id is "msg_" and 32 hexadecimal characters, the same on every retry, different per subscription. A 3xx is
+          a failure (no redirect is followed). Retry-After (seconds or an HTTP date) on 429 or 503 puts the next attempt no
+          sooner than it says, but no later than the longest configured retry delay after the attempt. A delivery log entry
+          also names its shipmentId; each subscription keeps its latest 200 attempts. The first attempt is made at once.
+        - A subscription made, disabled or deleted reaches every silo before the API answers (a silo that could not be reached
+          then takes it within 30 seconds).
         """;
 }

@@ -6,15 +6,17 @@ using Orleans;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.TaxRefund;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the grains need besides Orleans: the clock, the refund policy book from configuration, the event-id
-    /// ledger (one grain per id unless the storage registered its own, as the PostgreSQL profile does), and the sweeper
-    /// that wakes grains at the times their states store.
+    /// What the grains need besides Orleans: the clock, the refund policy book and the webhook retry schedule from
+    /// configuration, the event-id ledger (one grain per id unless the storage registered its own, as the PostgreSQL
+    /// profile does), the sweeper that wakes grains at the times their states store, and this silo's copy of the webhook
+    /// subscriptions. The senders (tax queue, webhooks) are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,8 +24,11 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IEventIdLedger, GrainEventIdLedger>();
         services.AddSingleton<WakeUpSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
+        services.AddSingleton<SubscriptionDirectory>();
         var options = configuration.GetSection(TaxRefundOptions.Section).Get<TaxRefundOptions>() ?? new TaxRefundOptions();
         services.AddSingleton(options.ToPolicyBook());
+        var webhooks = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
+        services.AddSingleton(webhooks.ToSchedule());
         return services;
     }
 }

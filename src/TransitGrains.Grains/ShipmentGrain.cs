@@ -9,12 +9,12 @@ using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
-using TransitGrains.TaxQueue;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Grains;
 
 [GenerateSerializer]
-public sealed class ShipmentState : IWakeUpTime
+public sealed class ShipmentState : IWakeUpTime, IListedShipment
 {
     [Id(0)] public ShipmentBooking? Booking { get; set; }
     [Id(1)] public Instant BookedAt { get; set; }
@@ -23,39 +23,50 @@ public sealed class ShipmentState : IWakeUpTime
     [Id(4)] public List<OutboxEntry> Outbox { get; set; } = [];
     [Id(5)] public List<EtaChange> EtaHistory { get; set; } = [];
 
-    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, an undelivered trigger.</summary>
+    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, what its outbox waits for.</summary>
     [Id(6)] public Instant? WakeUpAt { get; set; }
+
+    /// <summary>Whose shipment it is, its status and when it was booked: what the forwarders' listing shows.</summary>
+    [Id(7)] public ShipmentListing? Listing { get; set; }
+
+    /// <summary>Webhook notifications not yet delivered (or given up), in the order they were made.</summary>
+    [Id(20)] public List<NotificationEntry> Notifications { get; set; } = [];
+
+    /// <summary>How many notifications the shipment has made: the next one's sequence number.</summary>
+    [Id(21)] public long NotificationsMade { get; set; }
 }
 
 /// <summary>
-/// Owns a shipment's booking and events; everything shown is folded from them by the domain. Tax triggers are
-/// added to the outbox in the same write as the events that cause them, then delivered by a timer; the wake-up time
-/// stored in that write is the safety net after a crash, and what revokes a refund whose deadline passes in silence.
+/// Owns a shipment's booking and events; everything shown is folded from them by the domain. The tax triggers and
+/// webhook notifications a change causes are added to the outbox in the same write as the change, then delivered by
+/// the <see cref="Outbox"/>; the wake-up time stored in that write is the outbox's safety net after a crash, and what
+/// revokes a refund whose deadline passes in silence.
 /// </summary>
 public sealed class ShipmentGrain(
     [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
     IClock clock,
     RefundPolicyBook policies,
     ITaxRefundTriggerPublisher publisher,
+    SubscriptionDirectory subscriptions,
+    WebhookRetrySchedule retries,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    /// <summary>
-    /// How long an undelivered trigger may wait before the stored wake-up brings the shipment back. The timer delivers
-    /// within a second and retries at least every 30 seconds, rewriting the wake-up each time: it only comes due after a crash.
-    /// </summary>
-    private static readonly Duration OutboxSafetyNet = Duration.FromMinutes(1);
-
     private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
     private ShipmentEvaluation? _evaluation;
 
     // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
     private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
-    private IGrainTimer? _deliveryTimer;
+    private Outbox _outbox = null!;
+    private TaxTriggerChannel _taxTriggers = null!;
+    private NotificationChannel _notifications = null!;
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _taxTriggers = new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger);
+        _notifications = new NotificationChannel(() => state.State.Notifications, GrainFactory, clock, retries, logger);
+        _outbox = new Outbox(this, clock, Write, _taxTriggers, _notifications);
         _eventIds.UnionWith(state.State.Events.Select(e => e.EventId));
         if (state.State.Booking is not null)
         {
@@ -63,11 +74,7 @@ public sealed class ShipmentGrain(
             RememberDurable();
         }
 
-        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
-        {
-            StartDelivery();
-        }
-
+        _outbox.Resume();
         return Task.CompletedTask;
     }
 
@@ -81,20 +88,24 @@ public sealed class ShipmentGrain(
                     $"shipment {ShipmentId} is already booked with different details", ShipmentId);
         }
 
-        var claims = await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
+        // Containers are claimed and legs registered at the same time, so their writes share one group commit.
+        var claiming = Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
+        var registering = Task.WhenAll(booking.Legs.Select(leg =>
+            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
+                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
+        var claims = await claiming;
+        var missed = await registering;
         var conflict = booking.Containers.Zip(claims).FirstOrDefault(p => p.Second.ConflictingShipmentId is not null);
         if (conflict.Second is { } refused)
         {
-            // Give back the containers this attempt did claim, or their events would be routed to a shipment
-            // that was never booked, and lost to the one that books them next.
-            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId)));
+            // Give back the containers this attempt did claim, or their events would be routed to a shipment that was
+            // never booked, and lost to the one that books them next; and leave the conveyances as they were.
+            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId))
+                .Concat(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
+                    .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId))));
             return new BookingResult(BookingOutcome.ContainerConflict, null,
                 $"container {conflict.First} is on active shipment {refused.ConflictingShipmentId}", refused.ConflictingShipmentId);
         }
-
-        var missed = await Task.WhenAll(booking.Legs.Select(leg =>
-            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
-                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
 
         var kept = claims.SelectMany(c => c.KeptEvents).ToList();
         var followed = await FollowConveyancesOutsideLegs(booking, kept);
@@ -105,11 +116,8 @@ public sealed class ShipmentGrain(
         await Commit("booked");
         await Task.WhenAll(followed.Select(f => f.Conveyance.Acknowledge(f.FanOut)));
 
-        foreach (var (container, claim) in booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0))
-        {
-            await GrainFactory.GetGrain<IContainerGrain>(container.Value)
-                .HandedOver(ShipmentId, claim.KeptEvents.Select(e => e.EventId).ToList());
-        }
+        await Task.WhenAll(booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0).Select(p =>
+            GrainFactory.GetGrain<IContainerGrain>(p.First.Value).HandedOver(ShipmentId, p.Second.KeptEvents.Select(e => e.EventId).ToList())));
 
         return new BookingResult(BookingOutcome.Created, View(true), null, null);
     }
@@ -161,10 +169,10 @@ public sealed class ShipmentGrain(
     public async Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events)
     {
         var isNew = Store(events);
-        var firstNew = Array.IndexOf(isNew, true);
-        if (firstNew >= 0)
+        var accepted = events.Where((_, i) => isNew[i]).ToList();
+        if (accepted.Count > 0)
         {
-            await Commit(events[firstNew].EventId);
+            await Commit(accepted[0].EventId, accepted);
         }
 
         return isNew;
@@ -185,18 +193,10 @@ public sealed class ShipmentGrain(
 
     public async Task WakeUp()
     {
-        if (state.State.Booking is null)
-        {
-            return;
-        }
-
         // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The write also
-        // stores the next wake-up time.
+        // stores the next wake-up time and the listing (none for a shipment not booked yet, which is then not woken again).
         await Commit("wake-up");
-        if (state.State.Outbox.Any(o => o.DeliveredAt is null))
-        {
-            StartDelivery();
-        }
+        _outbox.Resume();
     }
 
     /// <summary>Adds the events not seen before; answers, in order, which were new.</summary>
@@ -214,8 +214,11 @@ public sealed class ShipmentGrain(
         }).ToArray();
     }
 
-    /// <summary>Re-derives the state, adds the triggers it made due, records an ETA change, and writes it all at once.</summary>
-    private async Task Commit(string cause)
+    /// <summary>
+    /// Re-derives the state, adds the triggers it made due and the notifications its subscribers want, records an ETA
+    /// change, and writes it all at once.
+    /// </summary>
+    private async Task Commit(string cause, IReadOnlyList<TransitEvent>? accepted = null)
     {
         if (state.State.Booking is null)
         {
@@ -225,91 +228,50 @@ public sealed class ShipmentGrain(
 
         var now = clock.GetCurrentInstant();
         _evaluation = Evaluate();
-        var due = _evaluation.Refund.Due;
-        foreach (var trigger in due)
-        {
-            state.State.Outbox.Add(OutboxEntry.Pending(trigger));
-            TransitMetrics.TaxTriggerAdded(trigger.Kind);
-        }
-
         var eta = EtaRule.Eta(_evaluation.Progress.Legs);
         if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
         {
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
         }
 
-        state.State.WakeUpAt = NextWakeUp(now);
-        await state.WriteOrReload(this);
-        RememberDurable();
-        if (due.Count > 0)
+        var triggered = _taxTriggers.Add(_evaluation.Refund.Due);
+        var notified = _notifications.Add(await Notifications(accepted ?? [], now));
+        state.State.Listing = new ShipmentListing(state.State.Booking.Forwarder, _evaluation.Status(state.State.CancelledAt), state.State.BookedAt);
+        await Write();
+        if (triggered || notified)
         {
-            StartDelivery();
+            _outbox.Deliver();
         }
     }
 
     /// <summary>
-    /// The earliest moment the shipment must act without being called: an undelivered trigger (after a crash, since the
-    /// timer delivers long before), or the moment the clock alone revokes the refund.
+    /// What subscribers are told of this write, as against the last one (the booking is where it starts), addressed with
+    /// this silo's copy of the subscriptions.
     /// </summary>
-    private Instant? NextWakeUp(Instant now)
+    private async Task<IReadOnlyList<NotificationEntry>> Notifications(IReadOnlyList<TransitEvent> accepted, Instant now)
     {
-        Instant? next = state.State.Outbox.Any(o => o.DeliveredAt is null) ? now + OutboxSafetyNet : null;
-        var refund = _evaluation!.Refund;
-        if (refund.Status == TaxRefundStatus.TRIGGERED && refund.RevocationDue is { } revocationDue)
+        var forwarder = state.State.Booking!.Forwarder;
+        var index = await subscriptions.CurrentAsync();
+        if (_durable is not { } before || index.Seeing(forwarder).Count == 0)
         {
-            // Revocation is due from that instant on (the deadline's day over, plus the grace for a late exit report).
-            next = next is { } sooner && sooner < revocationDue ? sooner : revocationDue;
+            return [];
         }
 
-        return next;
+        var changes = ShipmentChanges.Between(ShipmentProjection.Facts(before.Record, before.Evaluation),
+            ShipmentProjection.Facts(Record(), _evaluation!), accepted, ShipmentId, now, state.State.NotificationsMade);
+        state.State.NotificationsMade += changes.Count;
+        return index.Address(forwarder, changes);
     }
 
-    private void StartDelivery()
+    /// <summary>
+    /// Writes the state with the earliest moment the shipment must act without being called (what its outbox waits for,
+    /// the moment the clock alone revokes the refund), and answers reads from it from then on.
+    /// </summary>
+    private async Task Write()
     {
-        _deliveryTimer ??= this.RegisterGrainTimer(
-            DeliverOutbox, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
-    }
-
-    private async Task DeliverOutbox()
-    {
-        var now = clock.GetCurrentInstant();
-        var changed = false;
-        for (var i = 0; i < state.State.Outbox.Count; i++)
-        {
-            var entry = state.State.Outbox[i];
-            if (!entry.IsDue(now))
-            {
-                continue;
-            }
-
-            try
-            {
-                await publisher.PublishAsync(TaxRefundMessages.ToMessage(entry.Trigger), CancellationToken.None);
-                state.State.Outbox[i] = entry.Delivered(clock.GetCurrentInstant());
-                TransitMetrics.TaxTriggerDelivered();
-            }
-            catch (Exception ex)
-            {
-                state.State.Outbox[i] = entry.Failed(now);
-                logger.LogWarning(ex, "Tax trigger {MessageId} not delivered (attempt {Attempt}); will retry",
-                    entry.Trigger.MessageId, entry.FailedAttempts + 1);
-            }
-
-            changed = true;
-        }
-
-        if (changed)
-        {
-            state.State.WakeUpAt = NextWakeUp(now);
-            await state.WriteOrReload(this);
-            RememberDurable();
-        }
-
-        if (state.State.Outbox.All(o => o.DeliveredAt is not null))
-        {
-            _deliveryTimer?.Dispose();
-            _deliveryTimer = null;
-        }
+        state.State.WakeUpAt = new[] { _outbox.WakeUpAt(clock.GetCurrentInstant()), _evaluation!.Refund.RevocationDue }.Min();
+        await state.WriteOrReload(this);
+        RememberDurable();
     }
 
     private ShipmentRecord Record() => new(

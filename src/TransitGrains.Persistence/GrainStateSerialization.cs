@@ -35,10 +35,10 @@ public static class GrainStateSerialization
 
     /// <summary>
     /// Registers <typeparamref name="TStore"/> as grain storage <paramref name="storageName"/>, as the default grain
-    /// storage (by name and unnamed), and as the wake-up schedule.
+    /// storage (by name and unnamed), as the wake-up schedule and as the shipment index.
     /// </summary>
     internal static ISiloBuilder AddTransitStorage<TStore>(this ISiloBuilder silo, string storageName)
-        where TStore : class, IGrainStorage, IWakeUpSchedule
+        where TStore : class, IGrainStorage, IWakeUpSchedule, IShipmentIndex
     {
         foreach (var name in new[] { storageName, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME }.Distinct(StringComparer.Ordinal))
         {
@@ -48,6 +48,7 @@ public static class GrainStateSerialization
         // A grain that names no storage gets the unnamed registration.
         silo.Services.AddSingleton<IGrainStorage>(services => services.GetRequiredService<TStore>());
         silo.Services.AddSingleton<IWakeUpSchedule>(services => services.GetRequiredService<TStore>());
+        silo.Services.AddSingleton<IShipmentIndex>(services => services.GetRequiredService<TStore>());
         return silo;
     }
 }

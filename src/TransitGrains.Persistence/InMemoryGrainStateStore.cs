@@ -12,7 +12,15 @@ namespace TransitGrains.Persistence;
 /// </summary>
 public sealed class InMemoryStateTable
 {
+    // The listing's order: newest booking first, then by grain id, as PostgreSQL reads its listing indexes backwards.
+    private static readonly Comparer<ListingPosition> NewestFirst = Comparer<ListingPosition>.Create((a, b) =>
+        a.BookedAt != b.BookedAt ? b.BookedAt.CompareTo(a.BookedAt) : b.Grain.CompareTo(a.Grain));
+
     private readonly Dictionary<(string GrainId, string StateName), Row> _rows = [];
+
+    // Every listed shipment's listing, and its place in the listing's order: a page is a walk from where the last ended.
+    private readonly Dictionary<GrainId, ShipmentListing> _listings = [];
+    private readonly SortedSet<ListingPosition> _listed = new(NewestFirst);
     private readonly Lock _lock = new();
 
     internal Row? Find(string grainId, string stateName)
@@ -24,18 +32,26 @@ public sealed class InMemoryStateTable
     }
 
     /// <summary>Stores the row if <paramref name="expectedVersion"/> is the stored one (null: none stored); answers the new version, or null.</summary>
-    internal int? Write(string grainId, string stateName, int? expectedVersion, byte[] payload, Instant? wakeUpAt)
+    internal int? Write(string grainId, string stateName, int? expectedVersion, byte[] payload, Instant? wakeUpAt, ShipmentListing? listing)
     {
         lock (_lock)
         {
-            var stored = _rows.GetValueOrDefault((grainId, stateName))?.Version;
-            if (stored != expectedVersion)
+            var stored = _rows.GetValueOrDefault((grainId, stateName));
+            if (stored?.Version != expectedVersion)
             {
                 return null;
             }
 
-            var version = (stored ?? 0) + 1;
-            _rows[(grainId, stateName)] = new Row(payload, version, wakeUpAt);
+            var version = (expectedVersion ?? 0) + 1;
+            Unlist(grainId, stored);
+            _rows[(grainId, stateName)] = new Row(payload, version, wakeUpAt, listing);
+            if (listing is not null)
+            {
+                var grain = GrainId.Parse(grainId);
+                _listings[grain] = listing;
+                _listed.Add(new ListingPosition(listing.BookedAt, grain));
+            }
+
             return version;
         }
     }
@@ -44,7 +60,24 @@ public sealed class InMemoryStateTable
     {
         lock (_lock)
         {
-            return _rows.GetValueOrDefault((grainId, stateName))?.Version == expectedVersion && _rows.Remove((grainId, stateName));
+            var stored = _rows.GetValueOrDefault((grainId, stateName));
+            if (stored?.Version != expectedVersion || !_rows.Remove((grainId, stateName)))
+            {
+                return false;
+            }
+
+            Unlist(grainId, stored);
+            return true;
+        }
+    }
+
+    private void Unlist(string grainId, Row? row)
+    {
+        if (row?.Listing is { } listing)
+        {
+            var grain = GrainId.Parse(grainId);
+            _listings.Remove(grain);
+            _listed.Remove(new ListingPosition(listing.BookedAt, grain));
         }
     }
 
@@ -62,15 +95,39 @@ public sealed class InMemoryStateTable
         }
     }
 
-    internal sealed record Row(byte[] Payload, int Version, Instant? WakeUpAt);
+    internal ShipmentPage Page(ShipmentQuery query)
+    {
+        lock (_lock)
+        {
+            var candidates = query.Among is { } among
+                ? among.Where(_listings.ContainsKey).Select(g => new ListingPosition(_listings[g].BookedAt, g)).Order(NewestFirst)
+                : From(query.After);
+            var rows = candidates
+                .Where(p => (query.After is null || NewestFirst.Compare(p, query.After) > 0)
+                    && _listings[p.Grain] is var listing
+                    && (query.Forwarder is null || listing.Forwarder == query.Forwarder)
+                    && (query.Status is null || listing.Status == query.Status))
+                .Take(query.Limit + 1)
+                .ToList();
+            return ShipmentPage.Of(rows, query.Limit);
+        }
+    }
+
+    /// <summary>The listing from <paramref name="position"/> on (itself included, when listed), without walking what comes before.</summary>
+    private IEnumerable<ListingPosition> From(ListingPosition? position) =>
+        position is null ? _listed
+        : _listed.Count == 0 || NewestFirst.Compare(position, _listed.Max!) > 0 ? []
+        : _listed.GetViewBetween(position, _listed.Max!);
+
+    internal sealed record Row(byte[] Payload, int Version, Instant? WakeUpAt, ShipmentListing? Listing);
 }
 
 /// <summary>
 /// Grain storage on an <see cref="InMemoryStateTable"/>, for the embedded default and fast tests: the contract of
-/// <see cref="PostgresGrainStateStore"/> (binary serialization, versions, wake-up times), nothing durable.
+/// <see cref="PostgresGrainStateStore"/> (binary serialization, versions, wake-up times, the shipment listing), nothing durable.
 /// </summary>
 public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStorageSerializer serializer, IActivatorProvider activators)
-    : IGrainStorage, IWakeUpSchedule
+    : IGrainStorage, IWakeUpSchedule, IShipmentIndex
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -84,7 +141,9 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var payload = serializer.Serialize(grainState.State).ToArray();
-        var version = table.Write(grainId.ToString(), stateName, Version(grainState.ETag), payload, (grainState.State as IWakeUpTime)?.WakeUpAt)
+        var version = table.Write(
+                grainId.ToString(), stateName, Version(grainState.ETag), payload, (grainState.State as IWakeUpTime)?.WakeUpAt,
+                (grainState.State as IListedShipment)?.Listing)
             ?? throw new InconsistentStateException(
                 $"Version conflict writing {stateName} of {grainId}: stored version is not {grainState.ETag ?? "absent"}",
                 storedEtag: null,
@@ -109,6 +168,8 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
 
     public Task<IReadOnlyList<GrainId>> DueAsync(Instant now, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(table.Due(now, limit));
+
+    public Task<ShipmentPage> PageAsync(ShipmentQuery query, CancellationToken cancellationToken) => Task.FromResult(table.Page(query));
 
     private static int? Version(string? etag) =>
         string.IsNullOrEmpty(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);

@@ -14,7 +14,9 @@ namespace TransitGrains.Persistence;
 /// The INSERT commits before <see cref="Claim"/> returns, so a claim is durable before the intake routes the event.
 /// Ids are inserted in sorted order: two batches claiming the same ids wait on each other in the same order and
 /// cannot deadlock. An id already claimed (earlier, or by a concurrent batch whose insert this one waited for) is read
-/// back by a second statement, which under READ COMMITTED sees that commit.
+/// back by a second statement, which under READ COMMITTED sees that commit. A claim run again after its connection broke
+/// (<see cref="TransitDatabase"/>) may find ids its first run inserted: on that second run, an id whose stored event is
+/// this very report (received at the same instant, through the same key) is taken for this report's own claim.
 /// </remarks>
 public sealed class PostgresEventIdLedger(TransitDatabase database, Serializer serializer) : IEventIdLedger
 {
@@ -34,10 +36,11 @@ public sealed class PostgresEventIdLedger(TransitDatabase database, Serializer s
     public async Task<IReadOnlyList<EventClaim>> Claim(IReadOnlyList<TransitEvent> reported)
     {
         ArgumentNullException.ThrowIfNull(reported);
-        return reported.Count == 0 ? [] : await database.RunAsync(connection => Claim(connection, reported));
+        var runs = 0;
+        return reported.Count == 0 ? [] : await database.RunAsync(connection => Claim(connection, reported, repeated: ++runs > 1));
     }
 
-    private async Task<IReadOnlyList<EventClaim>> Claim(NpgsqlConnection connection, IReadOnlyList<TransitEvent> reported)
+    private async Task<IReadOnlyList<EventClaim>> Claim(NpgsqlConnection connection, IReadOnlyList<TransitEvent> reported, bool repeated)
     {
         var ids = reported.Select(e => e.EventId).ToArray();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
@@ -62,7 +65,7 @@ public sealed class PostgresEventIdLedger(TransitDatabase database, Serializer s
             : await ReadFirstEvents(connection, ids.Where(id => !claimed.Contains(id)).ToArray());
 
         return reported
-            .Select(e => claimed.Contains(e.EventId)
+            .Select(e => claimed.Contains(e.EventId) || (repeated && firstEvents[e.EventId] == e)
                 ? new EventClaim(e, IsFirst: true)
                 : new EventClaim(firstEvents[e.EventId], IsFirst: false))
             .ToList();

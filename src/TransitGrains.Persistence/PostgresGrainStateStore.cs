@@ -14,9 +14,10 @@ namespace TransitGrains.Persistence;
 /// transaction, one WAL flush. Each write completes only after that commit, so an acknowledged event is as durable as
 /// with one transaction per write; the version check of Orleans' storage contract is made per row inside the statement,
 /// so one grain's conflict fails that write alone. Reads made at the same time (a burst of activations) are gathered
-/// into one query in the same way.
+/// into one query in the same way. A state's wake-up time and a shipment's listing are written in the same statement,
+/// into columns beside it (migrations 0005, 0006).
 /// </summary>
-public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IAsyncDisposable
+public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IShipmentIndex, IAsyncDisposable
 {
     // Bounds the statement (a group of 4 KB shipment states is a few MB at most) and the wait of the last write in it.
     private const int MaxGroup = 256;
@@ -31,8 +32,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     // locked but not written was not at the expected version, a conflict.
     private const string WriteSql = """
         WITH input AS (
-            SELECT * FROM unnest($2::text[], $3::text[], $4::bytea[], $5::integer[], $6::timestamptz[])
-                AS i(grain_id, state_name, payload, version, wake_up_at)
+            SELECT * FROM unnest($2::text[], $3::text[], $4::bytea[], $5::integer[], $6::timestamptz[], $7::text[], $8::text[], $9::timestamptz[])
+                AS i(grain_id, state_name, payload, version, wake_up_at, forwarder, status, booked_at)
         ),
         free AS (
             SELECT f.grain_id, f.state_name
@@ -46,14 +47,15 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         ),
         updated AS (
             UPDATE transit_grain_state s
-            SET payload = i.payload, version = s.version + 1, wake_up_at = i.wake_up_at, written_at = now()
+            SET payload = i.payload, version = s.version + 1, wake_up_at = i.wake_up_at, written_at = now(),
+                forwarder = i.forwarder, status = i.status, booked_at = i.booked_at
             FROM input i JOIN free f USING (grain_id, state_name)
             WHERE s.service_id = $1 AND s.grain_id = i.grain_id AND s.state_name = i.state_name AND s.version = i.version
             RETURNING s.grain_id, s.state_name, s.version
         ),
         inserted AS (
-            INSERT INTO transit_grain_state (service_id, grain_id, state_name, payload, version, wake_up_at)
-            SELECT $1, i.grain_id, i.state_name, i.payload, 1, i.wake_up_at FROM input i WHERE i.version IS NULL
+            INSERT INTO transit_grain_state (service_id, grain_id, state_name, payload, version, wake_up_at, forwarder, status, booked_at)
+            SELECT $1, i.grain_id, i.state_name, i.payload, 1, i.wake_up_at, i.forwarder, i.status, i.booked_at FROM input i WHERE i.version IS NULL
             ON CONFLICT DO NOTHING
             RETURNING grain_id, state_name, version
         )
@@ -118,7 +120,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             key,
             _serializer.Serialize(grainState.State).ToArray(),
             expected,
-            (grainState.State as IWakeUpTime)?.WakeUpAt);
+            (grainState.State as IWakeUpTime)?.WakeUpAt,
+            (grainState.State as IListedShipment)?.Listing);
         var version = await _writes.Submit(write)
             ?? throw new InconsistentStateException(
                 $"Version conflict writing {stateName} of {grainId}: stored version is not {grainState.ETag ?? "absent"}",
@@ -170,6 +173,64 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             return due.Distinct().ToList(); // a grain with several states is woken once
         });
 
+    /// <summary>
+    /// One statement per page, shaped by what is asked (so each shape has its own plan on its own index, read backwards):
+    /// the listing newest booking first, one more row than the page to know whether another follows.
+    /// </summary>
+    public Task<ShipmentPage> PageAsync(ShipmentQuery query, CancellationToken cancellationToken) =>
+        _database.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand { Connection = connection };
+            string Parameter(NpgsqlParameter parameter)
+            {
+                command.Parameters.Add(parameter);
+                return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var where = new List<string>
+            {
+                $"service_id = {Parameter(new NpgsqlParameter<string> { TypedValue = _database.ServiceId })}",
+                "booked_at IS NOT NULL",
+            };
+            if (query.Forwarder is { } forwarder)
+            {
+                where.Add($"forwarder = {Parameter(new NpgsqlParameter<string> { TypedValue = forwarder })}");
+            }
+
+            if (query.Status is { } status)
+            {
+                where.Add($"status = {Parameter(new NpgsqlParameter<string> { TypedValue = status.ToString() })}");
+            }
+
+            if (query.Among is { } among)
+            {
+                where.Add($"grain_id = ANY({Parameter(TextArray(among.Select(g => g.ToString())))})");
+            }
+
+            if (query.After is { } after)
+            {
+                var bookedAt = Parameter(new NpgsqlParameter<DateTime> { TypedValue = after.BookedAt.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                where.Add($"(booked_at, grain_id) < ({bookedAt}, {Parameter(new NpgsqlParameter<string> { TypedValue = after.Grain.ToString() })})");
+            }
+
+            var limit = Parameter(new NpgsqlParameter<int> { TypedValue = query.Limit + 1 });
+            command.CommandText = $"""
+                SELECT grain_id, booked_at FROM transit_grain_state
+                WHERE {string.Join(" AND ", where)}
+                ORDER BY booked_at DESC, grain_id DESC
+                LIMIT {limit}
+                """;
+
+            var rows = new List<ListingPosition>(query.Limit + 1);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new ListingPosition(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1)), GrainId.Parse(reader.GetString(0))));
+            }
+
+            return ShipmentPage.Of(rows, query.Limit);
+        });
+
     private async Task WriteGroupAsync(IReadOnlyList<StateWrite> group)
     {
         // A grain has one write in flight, so a key repeats only with two activations of one grain (a split cluster):
@@ -191,17 +252,26 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
 
     private async Task WriteDistinctAsync(List<StateWrite> writes)
     {
-        var written = await ExecuteWriteAsync(WriteSql, writes);
+        var (written, repeated) = await ExecuteWriteAsync(WriteSql, writes);
         foreach (var write in writes)
         {
-            if (!written.TryGetValue(write.Key, out var version))
-            {
-                _ = WriteAloneAsync(write); // its row was locked: it waits on its own, the group goes on
-            }
-            else
+            var found = written.TryGetValue(write.Key, out var version);
+            if (version is not null)
             {
                 // Only now, after the statement's commit: a write is acknowledged when it is durable.
                 write.Complete(version);
+            }
+            else if (repeated)
+            {
+                write.Fail(OutcomeUnknown(write));
+            }
+            else if (found)
+            {
+                write.Complete(null); // a version conflict
+            }
+            else
+            {
+                _ = WriteAloneAsync(write); // its row was locked: it waits on its own, the group goes on
             }
         }
     }
@@ -210,7 +280,16 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     {
         try
         {
-            write.Complete((await ExecuteWriteAsync(WriteWaitingSql, [write])).GetValueOrDefault(write.Key));
+            var (written, repeated) = await ExecuteWriteAsync(WriteWaitingSql, [write]);
+            var version = written.GetValueOrDefault(write.Key);
+            if (version is null && repeated)
+            {
+                write.Fail(OutcomeUnknown(write));
+            }
+            else
+            {
+                write.Complete(version);
+            }
         }
         catch (Exception error)
         {
@@ -218,10 +297,24 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         }
     }
 
-    /// <summary>Runs one write statement: the written rows with their new versions, and null for those that conflicted.</summary>
-    private Task<Dictionary<StateKey, int?>> ExecuteWriteAsync(string sql, List<StateWrite> writes) =>
-        _database.RunAsync(async connection =>
+    /// <summary>
+    /// The statement ran a second time after its connection broke (<see cref="TransitDatabase"/>), and this row was not
+    /// written by the second run: the first may have committed it before the break, which the version check cannot tell
+    /// from another activation's write. So the write is neither acknowledged nor called a conflict.
+    /// </summary>
+    private static StoreUnavailableException OutcomeUnknown(StateWrite write) =>
+        new($"The store is unavailable: the connection broke while {write.Key.StateName} of {write.Key.GrainId} was written, and whether it was stored is unknown");
+
+    /// <summary>
+    /// Runs one write statement: the written rows with their new versions, and null for those that conflicted; and whether
+    /// it had to run a second time.
+    /// </summary>
+    private async Task<(Dictionary<StateKey, int?> Written, bool Repeated)> ExecuteWriteAsync(string sql, List<StateWrite> writes)
+    {
+        var runs = 0;
+        var written = await _database.RunAsync(async connection =>
         {
+            runs++;
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _database.ServiceId });
             command.Parameters.Add(TextArray(writes.Select(w => w.Key.GrainId)));
@@ -236,22 +329,23 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
                 TypedValue = writes.Select(w => w.ExpectedVersion).ToArray(),
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer,
             });
-            command.Parameters.Add(new NpgsqlParameter<DateTime?[]>
-            {
-                TypedValue = writes.Select(w => w.WakeUpAt?.ToDateTimeUtc()).ToArray(),
-                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-            });
+            command.Parameters.Add(Times(writes.Select(w => w.WakeUpAt)));
+            command.Parameters.Add(TextArray(writes.Select(w => w.Listing?.Forwarder)));
+            command.Parameters.Add(TextArray(writes.Select(w => w.Listing?.Status.ToString())));
+            command.Parameters.Add(Times(writes.Select(w => w.Listing?.BookedAt)));
 
-            var written = new Dictionary<StateKey, int?>(writes.Count);
+            var rows = new Dictionary<StateKey, int?>(writes.Count);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 // A written row comes first with its version; its second mention, as locked, adds nothing.
-                written.TryAdd(new StateKey(reader.GetString(0), reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+                rows.TryAdd(new StateKey(reader.GetString(0), reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2));
             }
 
-            return written;
+            return rows;
         });
+        return (written, runs > 1);
+    }
 
     private Task ReadGroupAsync(IReadOnlyList<StateRead> group) =>
         _database.RunAsync(async connection =>
@@ -278,8 +372,11 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
             }
         });
 
-    private static NpgsqlParameter<string[]> TextArray(IEnumerable<string> values) =>
+    private static NpgsqlParameter<string?[]> TextArray(IEnumerable<string?> values) =>
         new() { TypedValue = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter<DateTime?[]> Times(IEnumerable<Instant?> values) =>
+        new() { TypedValue = values.Select(v => v?.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
 
     private static int? Version(string? etag) =>
         string.IsNullOrEmpty(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -300,7 +397,8 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
     }
 
     /// <summary>Completes with the new version, or null when the stored version was not the expected one.</summary>
-    private sealed class StateWrite(StateKey key, byte[] payload, int? expectedVersion, Instant? wakeUpAt) : BatchedRequest<int?>
+    private sealed class StateWrite(StateKey key, byte[] payload, int? expectedVersion, Instant? wakeUpAt, ShipmentListing? listing)
+        : BatchedRequest<int?>
     {
         public StateKey Key { get; } = key;
 
@@ -309,5 +407,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IA
         public int? ExpectedVersion { get; } = expectedVersion;
 
         public Instant? WakeUpAt { get; } = wakeUpAt;
+
+        public ShipmentListing? Listing { get; } = listing;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -35,8 +36,10 @@ public static class PostgresSiloBuilderExtensions
             options.ConnectionString = tuned;
         });
 
-        silo.Services.AddSingleton(services =>
-            new TransitDatabase(connectionString, services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        silo.Services.AddSingleton(services => new TransitDatabase(
+            connectionString,
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            services.GetRequiredService<ILogger<TransitDatabase>>()));
         silo.Services.AddSingleton(services => new PostgresGrainStateStore(
             services.GetRequiredService<TransitDatabase>(),
             GrainStateSerialization.Binary(services.GetRequiredService<Serializer>()),

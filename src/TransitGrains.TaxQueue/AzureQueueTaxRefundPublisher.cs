@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.TaxQueue;
 

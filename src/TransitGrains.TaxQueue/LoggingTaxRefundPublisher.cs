@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.TaxQueue;
 

@@ -15,6 +15,8 @@ public sealed class AuthAndDocsTests(TransitApiFixture api)
         { "POST", "/api/v1/shipments" },
         { "POST", "/api/v1/events" },
         { "GET", "/api/v1/conveyances/rail/X8426-20210115" },
+        { "GET", "/api/v1/shipments" },
+        { "GET", "/api/v1/locations" },
     };
 
     [Theory]

@@ -47,8 +47,25 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     }
 
     [Theory]
+    [InlineData("BookShipment")]
+    [InlineData("CancelShipment")]
+    [InlineData("ReportEvents")]
+    [InlineData("GetShipment")]
+    [InlineData("ListShipments")]
+    [InlineData("GetConveyance")]
+    public async Task Operations_that_need_the_store_list_503_with_Retry_After(string operationId)
+    {
+        var unavailable = Operation(await Document(), operationId)["responses"]!["503"]!;
+
+        Assert.Contains("store is unavailable", (string?)unavailable["description"], StringComparison.Ordinal);
+        Assert.NotNull(unavailable["content"]!["application/problem+json"]);
+        Assert.Equal("integer", (string?)unavailable["headers"]!["Retry-After"]!["schema"]!["type"]);
+    }
+
+    [Theory]
     [InlineData("BookShipment", "BookingBody", "shipmentId")]
     [InlineData("ReportEvents", "EventBatch", "events")]
+    [InlineData("CreateSubscription", "SubscriptionBody", "callbackUrl")]
     public async Task Posts_describe_their_body_with_a_schema_and_api_md_s_example(string operationId, string schema, string exampleProperty)
     {
         var document = await Document();
@@ -61,12 +78,53 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     }
 
     [Fact]
+    public async Task The_webhook_operations_list_every_status_and_the_secret_rotation_its_optional_body()
+    {
+        var document = await Document();
+        var expected = new Dictionary<string, string[]>
+        {
+            ["CreateSubscription"] = ["201", "400", "401", "403", "429"],
+            ["ListSubscriptions"] = ["200", "401", "403", "429"],
+            ["GetSubscription"] = ["200", "401", "403", "404", "429"],
+            ["DeleteSubscription"] = ["204", "401", "403", "404", "429"],
+            ["RotateSubscriptionSecret"] = ["201", "400", "401", "403", "404", "429"],
+            ["ListSubscriptionDeliveries"] = ["200", "400", "401", "403", "404", "429"],
+        };
+        foreach (var (operationId, statuses) in expected)
+        {
+            Assert.Equal(statuses, Operation(document, operationId)["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal));
+        }
+
+        var rotation = Operation(document, "RotateSubscriptionSecret")["requestBody"]!;
+        Assert.NotEqual(true, (bool?)rotation["required"]);
+        var json = rotation["content"]!["application/json"]!;
+        Assert.Equal("#/components/schemas/SecretBody", (string?)json["schema"]!["$ref"]);
+        Assert.StartsWith("whsec_", (string?)json["example"]!["secret"], StringComparison.Ordinal);
+        Assert.Equal(["callbackUrl"], Json.Strings(document["components"]!["schemas"]!["SubscriptionBody"]!["required"]));
+    }
+
+    [Fact]
     public async Task Times_are_strings_with_an_offset_and_the_notes_on_silent_points_are_kept()
     {
         var document = await Document();
         var eta = document["components"]!["schemas"]!["ShipmentView"]!["properties"]!["eta"]!;
         Assert.Equal("date-time", (string?)eta["format"]);
         Assert.Contains("the v1 contract is silent", (string?)document["info"]!["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_listing_documents_its_parameters_as_they_are_read_and_its_next_cursor()
+    {
+        var document = await Document();
+        var parameters = Operation(document, "ListShipments")["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => p!["schema"]!);
+
+        Assert.Equal(["container", "cursor", "forwarder", "limit", "status"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["BOOKED", "IN_TRANSIT", "COMPLETED", "CANCELLED"], Json.Strings(parameters["status"]["enum"]));
+        Assert.Equal(("integer", 1, 200, 50), ((string?)parameters["limit"]["type"], (int?)parameters["limit"]["minimum"], (int?)parameters["limit"]["maximum"], (int?)parameters["limit"]["default"]));
+        Assert.Equal("string", (string?)parameters["cursor"]["type"]);
+        var list = document["components"]!["schemas"]!["ShipmentList"]!;
+        Assert.Equal(["null", "string"], Json.Strings(list["properties"]!["nextCursor"]!["type"]).Order(StringComparer.Ordinal));
+        Assert.True(Operation(document, "ListShipments")["responses"]!.AsObject().ContainsKey("400"));
     }
 
     [Fact]
@@ -185,24 +243,5 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
         }
 
         return (process.ExitCode, await output, await output + await error);
-    }
-}
-
-public static class Repository
-{
-    /// <summary>The folder of TransitGrains.sln, above the test assembly.</summary>
-    public static string Root { get; } = Find(AppContext.BaseDirectory);
-
-    private static string Find(string from)
-    {
-        for (var folder = new DirectoryInfo(from); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TransitGrains.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no TransitGrains.sln above {from}");
     }
 }

@@ -150,7 +150,11 @@ public sealed class RunningSilo : IAsyncDisposable
 
     public ApiClient As(string? key) => new(Http, key);
 
-    public static async Task<RunningSilo> Start(params string[] settings)
+    public static Task<RunningSilo> Start(params string[] settings) => Start(configure: null, settings);
+
+    /// <param name="configure">runs before the silo registers its services: where it adds one only when missing (the event-id
+    /// ledger), the test's wins</param>
+    public static async Task<RunningSilo> Start(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var ports = FreePorts(2);
         var app = SiloHost.Build(
@@ -181,7 +185,7 @@ public sealed class RunningSilo : IAsyncDisposable
             "--Transit:ApiKeys:99:role=port",
             "--Transit:ApiKeys:99:locations:0=*",
             .. settings,
-        ]);
+        ], configure);
         await app.StartAsync();
         return new RunningSilo(app);
     }
@@ -464,5 +468,24 @@ public static class Wait
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
             await Task.Delay(100);
         }
+    }
+}
+
+public static class Repository
+{
+    /// <summary>The folder of TransitGrains.sln, above the test assembly.</summary>
+    public static string Root { get; } = Find(AppContext.BaseDirectory);
+
+    private static string Find(string from)
+    {
+        for (var folder = new DirectoryInfo(from); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "TransitGrains.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no TransitGrains.sln above {from}");
     }
 }

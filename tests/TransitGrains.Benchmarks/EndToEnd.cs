@@ -14,7 +14,7 @@ public sealed record Settings(
     string SiloDll, string PlainDll, string Postgres, string Queue, string PgBin,
     double Scale = 0.5, int Days = 6, int IngestSeconds = 90, int Concurrency = 8, int BatchSize = 200,
     double SteadyRate = Targets.SteadyRate, int SteadySeconds = 25, int SteadyBatchSize = 100, int Silos = 2,
-    int Trains = 40, int Barges = 40, int MemoryShipments = 1000, int PgbenchSeconds = 10, int PgbenchClients = 12);
+    int Trains = 40, int Barges = 40, int MemoryShipments = 1000, int ListingShipments = 100_000, int PgbenchSeconds = 10, int PgbenchClients = 12);
 
 /// <summary>What one ingest run acknowledged.</summary>
 public sealed record IngestResult(int Batches, int Events, int Accepted, int Duplicate, int Rejected, TimeSpan Elapsed, bool Truncated, double MachineCpu)
@@ -27,8 +27,8 @@ public sealed record FlatOutResult(IngestResult Ingest, Costs Costs, double Comm
 
 /// <summary>
 /// The end-to-end benchmark: TransitGrains' durable profile (one silo flat out and at a steady rate, then a cluster of
-/// several silos flat out), the plain PostgreSQL reference and pgbench, in one run. Each phase that fails is reported
-/// and the run goes on with the next one.
+/// several silos flat out), the plain PostgreSQL reference, pgbench and the shipment listing, in one run. Each phase
+/// that fails is reported and the run goes on with the next one.
 /// </summary>
 public static class EndToEnd
 {
@@ -42,7 +42,7 @@ public static class EndToEnd
 
     public static async Task<int> Run(Settings s)
     {
-        var report = new Report();
+        var report = new Report(s.ListingShipments > 0 ? Targets.All : [.. Targets.All.Where(t => t != Targets.Listing)]);
         var now = SystemClock.Instance.GetCurrentInstant();
         var days = new RealisticDays(now, s.Scale);
         var flat = days.Days(s.Days);
@@ -96,6 +96,13 @@ public static class EndToEnd
 
                     report.Add("fan-out: 50-container train DEPA, POST -> all shipments durable", Targets.FanOut, fanOut.Percentile(99), $"p99 {fanOut.Percentile(99):F1} ms", $"(p50 {fanOut.Percentile(50):F1} ms, n={fanOut.Count})");
                 });
+                await Phase(report, "webhook fan-out", [silo], async () =>
+                {
+                    var (withSubscriptions, delivery) = await TrainsWithSubscriptions(api, silo.BaseAddress, workloads, s);
+                    report.Add($"fan-out with {WebhookFanOut.Subscriptions} matching webhook subscriptions, the same DEPA", Targets.WebhookFanOut,
+                        withSubscriptions.Percentile(99), $"p99 {withSubscriptions.Percentile(99):F1} ms", $"(p50 {withSubscriptions.Percentile(50):F1} ms, n={withSubscriptions.Count})");
+                    report.Add("webhook delivery: DEPA ack -> receiver, each shipment and subscription", delivery.ToString());
+                });
                 await Phase(report, "memory (process view)", [silo], async () =>
                 {
                     var (perShipment, rssBefore, rssAfter) = await Memory(api, silo, workloads, s);
@@ -140,6 +147,13 @@ public static class EndToEnd
             pgbench = await Pgbench(s);
             report.Add("pgbench single-row update rate", $"{pgbench:F0} tps");
         });
+
+        if (s.ListingShipments > 0)
+        {
+            // Its own database on the same PostgreSQL and its own silo process, after every other silo has stopped.
+            report.Section($"TransitGrains, shipment listing (api.md 1.1): {s.ListingShipments} shipments stored in a database of their own, a page of 50");
+            await Phase(report, "shipment listing", [], () => ListingBenchmark.Run(report, s.Postgres, s.SiloDll, s.ListingShipments));
+        }
 
         report.Section($"Ratios (load average at the end {LoadAverage()})");
         if (grains is not null && plain is not null)
@@ -462,8 +476,32 @@ public static class EndToEnd
         return refused;
     }
 
-    /// <summary>Books and prepares a setup, then times the POST of its one event alone; answers when that POST was acknowledged.</summary>
-    private static async Task<long> Timed(TransitApi api, Setup setup, int concurrency, Samples latency)
+    /// <summary>
+    /// The trains again (new ones), each shipment of them seen by <see cref="WebhookFanOut.Subscriptions"/> subscriptions:
+    /// the DEPA's acknowledgement, and its notifications' way to the receiver. The loading's notifications are delivered
+    /// before the DEPA is sent, so that it is timed as the only thing the silo does.
+    /// </summary>
+    private static async Task<(Samples Acknowledged, Samples Delivered)> TrainsWithSubscriptions(TransitApi api, Uri silo, Workloads workloads, Settings s)
+    {
+        var acknowledged = new Samples("train DEPA with subscriptions");
+        var delivered = new Samples("webhook delivery");
+        await using var webhooks = await WebhookFanOut.StartAsync(silo);
+        for (var t = 0; t < s.Trains; t++)
+        {
+            var setup = workloads.Train(s.Trains + t);
+            var at = await Timed(api, setup, s.Concurrency, acknowledged,
+                () => webhooks.Delivered(setup, setup.Prepare, TimeSpan.FromSeconds(60)));
+            await webhooks.Measure(setup, at, delivered);
+        }
+
+        return (acknowledged, delivered);
+    }
+
+    /// <summary>
+    /// Books and prepares a setup, then (once <paramref name="settled"/>, when given) times the POST of its one event alone;
+    /// answers when that POST was acknowledged.
+    /// </summary>
+    private static async Task<long> Timed(TransitApi api, Setup setup, int concurrency, Samples latency, Func<Task<bool>>? settled = null)
     {
         if (await Book([api], setup.Bookings, concurrency, new Samples("setup booking")) > 0)
         {
@@ -474,6 +512,11 @@ public static class EndToEnd
         if (prepared.FirstOrDefault(r => r.Status != "ACCEPTED") is { } bad)
         {
             throw new InvalidOperationException($"preparing {setup.ShipmentId}: {bad.EventId} {bad.Status} {bad.Error}");
+        }
+
+        if (settled is not null && !await settled())
+        {
+            throw new TimeoutException($"preparing {setup.ShipmentId}: not settled within the limit");
         }
 
         var (results, _) = await latency.Time(() => api.Report([setup.Timed], CancellationToken.None));

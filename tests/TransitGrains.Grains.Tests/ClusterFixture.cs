@@ -5,9 +5,9 @@ using NodaTime;
 using NodaTime.Testing;
 using Orleans.Serialization.Configuration;
 using Orleans.Storage;
+using TransitGrains.Abstractions;
 using TransitGrains.Persistence;
 using Orleans.TestingHost;
-using TransitGrains.TaxQueue;
 
 namespace TransitGrains.Grains.Tests;
 
@@ -65,6 +65,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Transit:TaxRefund:Policies:0:DeparturePorts:0"] = "CNSUD",
                     ["Transit:TaxRefund:Policies:0:ExitPorts:0"] = "CNNSA",
                     ["Transit:TaxRefund:Policies:0:ExitDeadlineDays"] = "60",
+                    // Short retries, on the silos' clock: a test moves it past them.
+                    ["Transit:Webhooks:RetryDelays:0"] = "00:00:10",
+                    ["Transit:Webhooks:RetryDelays:1"] = "00:00:20",
                 })
                 .Build();
             silo.Services.AddKeyedSingleton<IGrainStorage>(
@@ -72,6 +75,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IClock>(Clock);
             silo.Services.AddTransitGrains(configuration);
             silo.Services.AddSingleton<ITaxRefundTriggerPublisher, RecordingPublisher>();
+            silo.Services.AddSingleton<IWebhookSender, RecordingWebhookSender>();
         }
     }
 }

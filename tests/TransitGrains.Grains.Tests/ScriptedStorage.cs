@@ -12,7 +12,12 @@ public sealed class ScriptedStorage(IGrainStorage inner) : IGrainStorage
     private static readonly ConcurrentDictionary<string, bool> s_failNext = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, HeldWrites> s_held = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, int> s_storedNotifications = new(StringComparer.Ordinal);
+
     public static void FailNextWrite(string key) => s_failNext[key] = true;
+
+    /// <summary>How many webhook notifications the shipment's state held when it was last written (0 before its first write).</summary>
+    public static int StoredNotifications(string shipmentId) => s_storedNotifications.GetValueOrDefault(shipmentId);
 
     /// <summary>Writes of <paramref name="key"/> wait until the returned hold is disposed.</summary>
     public static HeldWrites HoldWrites(string key) => s_held[key] = new HeldWrites(() => s_held.TryRemove(key, out _));
@@ -33,7 +38,12 @@ public sealed class ScriptedStorage(IGrainStorage inner) : IGrainStorage
             throw new IOException($"storage unavailable for {key} (scripted by the test)");
         }
 
+        var notifications = grainState.State is ShipmentState shipment ? shipment.Notifications.Count : (int?)null;
         await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (notifications is { } stored)
+        {
+            s_storedNotifications[key] = stored;
+        }
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

@@ -9,6 +9,7 @@ using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Grains.Tests;
 
@@ -50,6 +51,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         ["fan-out of events"] = new FanOut("S-1", [TransportEvent(ShenzhenNanos), EquipmentEvent(UtcNanos)]),
         ["shipment state"] = SampleState(),
         ["conveyance state"] = SampleConveyanceState(),
+        ["subscription state"] = SampleSubscriptionState(),
     };
 
     [Theory]
@@ -188,6 +190,24 @@ public sealed class SerializationTests(ClusterFixture fixture)
             "CNSUD", "CNNSA", "SUIGANG903-2011A", ShenzhenNanos, ShenzhenNanos, null, UtcNanos, null, ReceivedNanos))
             .Failed(ReceivedNanos)],
         EtaHistory = [new EtaChange(ReceivedNanos, RotterdamMillis, "booked")],
+        Notifications =
+        [
+            NotificationEntry.For(new ShipmentNotification(3, NotificationTypes.Event, ReceivedNanos, "GZ21-000123",
+                Event: TimelineEntry.Of(TransportEvent(ShenzhenNanos))), "sub_1"),
+            NotificationEntry.For(new ShipmentNotification(4, NotificationTypes.EtaChanged, ReceivedNanos, "GZ21-000123",
+                Eta: RotterdamMillis, PreviousEta: NewfoundlandSeconds), "sub_1") with { Attempts = 2, NextAttemptAt = ReceivedNanos.PlusNanoseconds(3) },
+            NotificationEntry.For(new ShipmentNotification(5, NotificationTypes.TaxRefundChanged, ReceivedNanos, "GZ21-000123",
+                TaxRefund: SampleView().TaxRefund), "sub_2"),
+        ],
+        NotificationsMade = 6,
+    };
+
+    private static SubscriptionState SampleSubscriptionState() => new()
+    {
+        Subscription = new Subscription("sub_1", null, "https://receiver.example/hook", NotificationTypes.All, ["GZ21-000123"],
+            ["CSQU3054383"], [EventCode.DEPA, EventCode.ARRI], SubscriptionStatus.DISABLED, ReceivedNanos),
+        Keys = [new SigningKey([1, 2, 3], ReceivedNanos), new SigningKey([4, 5, 6], null)],
+        Deliveries = [new DeliveryAttempt("msg_1", NotificationTypes.StatusChanged, "GZ21-000123", 2, ReceivedNanos, null, "no answer within 15 s", null, ReceivedNanos)],
     };
 }
 

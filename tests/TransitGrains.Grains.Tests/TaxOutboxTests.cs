@@ -4,7 +4,6 @@ using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
-using TransitGrains.TaxQueue;
 
 namespace TransitGrains.Grains.Tests;
 

@@ -20,62 +20,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             crash = await KillUnderLoadAsync(attempt == 1 ? TestServices.Seed() : Random.Shared.Next());
         }
 
-        var (traffic, first, settings, siloPort) = crash;
-        var acknowledged = first.Acknowledged;
-        Assert.DoesNotContain(first.Answers, a => a.Status == "REJECTED");
-        Assert.NotEmpty(acknowledged);
-
-        // The same silo endpoint, as when the machine comes back.
-        await using var restarted = await SiloProcess.StartAsync(settings, siloPort: siloPort);
-        using var again = restarted.Client();
-
-        // An acknowledged booking is there as it was; a booking cut off by the crash is the forwarder's to retry.
-        var afterCrash = await again.TimelinesAsync(first.Booked);
-        var lostBookings = afterCrash.Where(p => p.Value is null).Select(p => p.Key).ToList();
-        Assert.True(lostBookings.Count == 0, $"acknowledged bookings lost: {string.Join(", ", lostBookings)}");
-        foreach (var shipment in traffic.Shipments.Where(s => !first.Booked.Contains(s.ShipmentId)))
-        {
-            await again.BookAsync(shipment.Booking);
-        }
-
-        var timelines = await again.TimelinesAsync(traffic.Shipments.Select(s => s.ShipmentId));
-        foreach (var (shipmentId, timeline) in timelines)
-        {
-            Assert.NotNull(timeline);
-            Assert.True(timeline.Count == timeline.Distinct().Count(), $"{shipmentId} shows an event twice: {string.Join(", ", timeline)}");
-        }
-
-        var missing = acknowledged
-            .SelectMany(id => traffic.Concerned(traffic.Events[id]).Where(s => !timelines[s.ShipmentId]!.Contains(id)).Select(s => $"{id} at {s.ShipmentId}"))
-            .ToList();
-        Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join("; ", missing)}");
-        var found = acknowledged.Count(id => traffic.Concerned(traffic.Events[id]).All(s => timelines[s.ShipmentId]!.Contains(id)));
-        var landedUnanswered = traffic.Events.Keys.Count(id => !acknowledged.Contains(id)
-            && traffic.Concerned(traffic.Events[id]).Any(s => timelines[s.ShipmentId]!.Contains(id)));
-
-        // The ports resend everything, the failed batches and the answered ones alike.
-        var resend = new TrafficRun(traffic.Steps);
-        await resend.RunAsync([again], workers: 4);
-        Assert.Empty(resend.Failed.Select(f => f.Outcome.Failure));
-        Assert.DoesNotContain(resend.Answers, a => a.Status == "REJECTED");
-        var notDuplicate = resend.Answers.Where(a => acknowledged.Contains(a.EventId) && a.Status != "DUPLICATE").ToList();
-        Assert.True(notDuplicate.Count == 0, $"acknowledged before the crash, answered again as: {string.Join("; ", notDuplicate)}");
-
-        var final = await again.TimelinesAsync(traffic.Shipments.Select(s => s.ShipmentId));
-        foreach (var shipment in traffic.Shipments)
-        {
-            var expected = traffic.ExpectedTimeline(shipment).Order(StringComparer.Ordinal).ToList();
-            var actual = final[shipment.ShipmentId]!.Order(StringComparer.Ordinal).ToList();
-            Assert.True(expected.SequenceEqual(actual),
-                $"{shipment.ShipmentId}: missing {string.Join(", ", expected.Except(actual))}; extra or repeated {string.Join(", ", actual.GroupBy(a => a).Where(g => g.Count() > 1 || !expected.Contains(g.Key)).Select(g => g.Key))}");
-        }
-
-        output.WriteLine($"events in the stream: {traffic.Events.Count} distinct, {traffic.Steps.Sum(s => s.Events.Count)} with repeats, "
-            + $"{traffic.Shipments.Count} shipments");
-        output.WriteLine($"before the crash: sent {first.EventsSent}, acknowledged {acknowledged.Count} distinct, "
-            + $"found after restart {found} of {acknowledged.Count} (and {landedUnanswered} more that landed but were never answered)");
-        output.WriteLine($"resent {resend.EventsSent}: {resend.Answers.Count(a => a.Status == "DUPLICATE")} DUPLICATE, "
-            + $"{resend.Answers.Count(a => a.Status == "ACCEPTED")} ACCEPTED; every event of the stream now stored exactly once");
+        await AfterCrash.VerifyAsync(output, crash.Traffic, crash.First, crash.Settings, crash.SiloPort);
     }
 
     /// <summary>

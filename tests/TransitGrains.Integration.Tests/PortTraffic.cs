@@ -42,6 +42,19 @@ public sealed class PortTraffic
     public IReadOnlySet<string> ExpectedTimeline(ShipmentPlan shipment) =>
         Events.Values.Where(e => Concerns(e, shipment)).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Reads every shipment's timeline and checks that it holds each of its events, exactly once.</summary>
+    public async Task ExpectEachEventStoredOnceAsync(HttpClient client)
+    {
+        var timelines = await client.TimelinesAsync(Shipments.Select(s => s.ShipmentId));
+        foreach (var shipment in Shipments)
+        {
+            var expected = ExpectedTimeline(shipment).Order(StringComparer.Ordinal).ToList();
+            var actual = timelines[shipment.ShipmentId]!.Order(StringComparer.Ordinal).ToList();
+            Assert.True(expected.SequenceEqual(actual),
+                $"{shipment.ShipmentId}: missing {string.Join(", ", expected.Except(actual))}; extra or repeated {string.Join(", ", actual.GroupBy(a => a).Where(g => g.Count() > 1 || !expected.Contains(g.Key)).Select(g => g.Key))}");
+        }
+    }
+
     /// <summary>The shipments whose timelines must hold the event.</summary>
     public IEnumerable<ShipmentPlan> Concerned(PortEvent e) => Shipments.Where(s => Concerns(e, s));
 

@@ -43,6 +43,21 @@ public sealed class TrafficRun(IReadOnlyList<TrafficStep> steps)
         })));
     }
 
+    /// <summary>
+    /// Sends the whole traffic again, as port systems resend what they are unsure of, and checks the answers: none fails,
+    /// none is REJECTED, and each of the <paramref name="acknowledged"/> events is answered DUPLICATE.
+    /// </summary>
+    public static async Task<TrafficRun> ResendAsync(PortTraffic traffic, HttpClient client, IReadOnlySet<string> acknowledged)
+    {
+        var resend = new TrafficRun(traffic.Steps);
+        await resend.RunAsync([client], workers: 4);
+        Assert.Empty(resend.Failed.Select(f => f.Outcome.Failure));
+        Assert.DoesNotContain(resend.Answers, a => a.Status == "REJECTED");
+        var notDuplicate = resend.Answers.Where(a => acknowledged.Contains(a.EventId) && a.Status != "DUPLICATE").ToList();
+        Assert.True(notDuplicate.Count == 0, $"acknowledged before, answered again as: {string.Join("; ", notDuplicate)}");
+        return resend;
+    }
+
     /// <summary>The steps whose request is out now: sent, and neither answered nor failed yet.</summary>
     public IReadOnlyList<int> InFlight() =>
         Enumerable.Range(0, Steps.Count).Where(i => Volatile.Read(ref _sent[i]) && Volatile.Read(ref Outcomes[i]) is null).ToList();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Orleans.Serialization;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
@@ -99,6 +100,26 @@ public sealed class EventIdLedgerTests(PostgresDatabases databases) : IClassFixt
         var claim = (await theirs.Claim([Load("E-1", "TGHU0000008")])).Single();
 
         Assert.True(claim.IsFirst);
+    }
+
+    [Fact]
+    public async Task A_claim_whose_connection_the_server_ended_is_made_on_a_new_one_and_answers_as_if_nothing_broke()
+    {
+        var db = await databases.CreateMigratedAsync();
+        await using var services = new ServiceCollection()
+            .AddSerializer(s => s.AddAssembly(typeof(TransitEvent).Assembly).AddAssembly(typeof(EventClaim).Assembly))
+            .BuildServiceProvider();
+        await using var database = new TransitDatabase(db, "ledger-tests");
+        var ledger = new PostgresEventIdLedger(database, services.GetRequiredService<Serializer>());
+        var earlier = Load("E-1", "MSKU0000006");
+        await ledger.Claim([earlier]);
+        await PostgresDatabases.EndServerConnectionsAsync(db);
+
+        var claims = await ledger.Claim([Load("E-1", "TGHU0000008"), Load("E-2", "MSKU0000011")]);
+
+        Assert.Equal((false, earlier), (claims[0].IsFirst, claims[0].Event));
+        Assert.True(claims[1].IsFirst);
+        Assert.Equal(2L, await PostgresDatabases.ScalarAsync<long>(db, "SELECT count(*) FROM transit_event_ids"));
     }
 
     private static TransitEvent Load(string eventId, string container) => new(

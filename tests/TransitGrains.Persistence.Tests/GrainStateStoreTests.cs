@@ -226,10 +226,112 @@ public sealed class GrainStateStoreTests(PostgresDatabases databases) : IClassFi
         Assert.Null(state.ETag);
     }
 
+    [Fact]
+    public async Task Connections_the_server_ended_are_never_used_again_and_the_writes_of_a_group_are_stored_once_on_a_new_one()
+    {
+        var grains = Enumerable.Range(0, 20).Select(i => Grain($"ended-{i}")).ToList();
+        var states = grains.Select(_ => State("v1")).ToList();
+        await Task.WhenAll(grains.Zip(states).Select(p => _store.WriteStateAsync("state", p.First, p.Second)));
+        // A connection of the pools Orleans' providers take theirs from (Npgsql's, by connection string), idle like ours.
+        var orleansPool = PostgresConnection.WithTuningDefaults(_db);
+        Assert.Equal(1, await SelectOneAsync(orleansPool));
+
+        Assert.InRange(await PostgresDatabases.EndServerConnectionsAsync(_db), 2, 100);
+        foreach (var state in states)
+        {
+            state.State!.Name = "v2";
+        }
+
+        await Task.WhenAll(grains.Zip(states).Select(p => _store.WriteStateAsync("state", p.First, p.Second)));
+
+        Assert.All(states, s => Assert.Equal("2", s.ETag));
+        Assert.All(await Task.WhenAll(grains.Select(ReadAsync)), r => Assert.Equal(("v2", "2"), (r.State!.Name, r.ETag)));
+        Assert.Equal(1, await SelectOneAsync(orleansPool)); // its broken connection was dropped too
+    }
+
+    [Fact]
+    public async Task A_write_run_again_after_its_connection_broke_is_neither_acknowledged_nor_called_a_conflict_when_its_row_is_not_its_own()
+    {
+        var grain = Grain("unknown-outcome");
+        var beside = Grain("beside-unknown-outcome");
+        await _store.WriteStateAsync("state", grain, State("v1"));
+        await _store.WriteStateAsync("state", beside, State("v1"));
+        await PostgresDatabases.EndServerConnectionsAsync(_db);
+        // Another activation's write, which the second run cannot tell from its own first run's.
+        await using (var theirDatabase = new TransitDatabase(_db, "store-tests"))
+        await using (var theirs = NewStore(theirDatabase))
+        {
+            await theirs.WriteStateAsync("state", grain, State("theirs", etag: "1"));
+        }
+
+        var ours = State("ours", etag: "1");
+        var besideState = State("v2", etag: "1");
+        var writing = _store.WriteStateAsync("state", grain, ours);
+        await _store.WriteStateAsync("state", beside, besideState);
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => writing);
+        Assert.Equal("1", ours.ETag);
+        var stored = await ReadAsync(grain);
+        Assert.Equal(("theirs", "2"), (stored.State!.Name, stored.ETag));
+        Assert.Equal("2", besideState.ETag); // a write the second run stored is acknowledged
+    }
+
+    [Fact]
+    public async Task A_write_not_answered_within_the_command_timeout_fails_as_unavailable_and_changes_nothing()
+    {
+        var grain = Grain("timeout");
+        var state = State("v1");
+        await _store.WriteStateAsync("state", grain, state);
+        await using var impatient = new TransitDatabase(new NpgsqlConnectionStringBuilder(_db) { CommandTimeout = 1 }.ConnectionString, "store-tests");
+        await using var store = NewStore(impatient);
+
+        await using var locker = new NpgsqlConnection(_db);
+        await locker.OpenAsync();
+        await using var holding = await locker.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM transit_grain_state WHERE grain_id = 'storetest/timeout' FOR UPDATE", locker, holding))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        state.State!.Name = "v2";
+        var failure = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.WriteStateAsync("state", grain, state));
+        await holding.RollbackAsync();
+
+        Assert.IsType<TimeoutException>(failure.InnerException?.InnerException);
+        Assert.Equal("1", state.ETag);
+        Assert.Equal("v1", (await ReadAsync(grain)).State!.Name);
+    }
+
+    [Fact]
+    public async Task While_the_database_cannot_be_reached_every_call_fails_as_unavailable_and_no_write_is_acknowledged()
+    {
+        var nobody = new NpgsqlConnectionStringBuilder(_db) { Port = TestSilo.FreePort(), Timeout = 2 }.ConnectionString;
+        await using var unreachable = new TransitDatabase(nobody, "store-tests");
+        await using var store = NewStore(unreachable);
+        var writes = Enumerable.Range(0, 10).Select(i => (Grain: Grain($"unreachable-{i}"), State: State("v1"))).ToList();
+
+        var failures = await Task.WhenAll(writes.Select(w => Assert.ThrowsAsync<StoreUnavailableException>(() => store.WriteStateAsync("state", w.Grain, w.State))));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadStateAsync("state", Grain("unreachable-0"), State("")));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.DueAsync(Noon, 10, CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.PageAsync(new ShipmentQuery(null, null, null, null, 10), CancellationToken.None));
+
+        Assert.All(failures, f => Assert.True(StoreUnavailableException.Explains(f)));
+        Assert.All(writes, w => Assert.Null(w.State.ETag));
+        Assert.All(await Task.WhenAll(writes.Select(w => ReadAsync(w.Grain))), r => Assert.False(r.RecordExists));
+    }
+
     private PostgresGrainStateStore NewStore(TransitDatabase database) => new(
         database,
         GrainStateSerialization.Binary(_services.GetRequiredService<Serializer>()),
         _services.GetRequiredService<IActivatorProvider>());
+
+    private static async Task<int> SelectOneAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
 
     private static GrainId Grain(string key) => GrainId.Create("storetest", key);
 

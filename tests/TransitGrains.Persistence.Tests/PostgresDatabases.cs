@@ -63,6 +63,31 @@ public sealed class PostgresDatabases : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Ends the server processes of every connection to the database, as a restart of PostgreSQL does, and waits until
+    /// they are gone; the pools still hold those connections, broken. Answers how many it ended.
+    /// </summary>
+    public static async Task<long> EndServerConnectionsAsync(string db)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { Pooling = false }.ConnectionString);
+        await admin.OpenAsync();
+        async Task<long> Others(string select)
+        {
+            await using var command = new NpgsqlCommand(
+                $"SELECT {select} FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var ended = await Others("count(*) FILTER (WHERE pg_terminate_backend(pid))");
+        for (var tries = 0; await Others("count(*)") > 0; tries++)
+        {
+            Assert.True(tries < 100, "the ended server processes did not go away within 10 s");
+            await Task.Delay(100);
+        }
+
+        return ended;
+    }
+
     public async Task DisposeAsync()
     {
         if (_created.Count == 0)

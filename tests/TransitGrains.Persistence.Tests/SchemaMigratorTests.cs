@@ -7,11 +7,11 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
     private readonly SchemaMigrator _migrator = new();
 
     [Fact]
-    public void Carries_the_orleans_migrations_the_event_id_ledger_and_the_grain_state_table_in_order()
+    public void Carries_the_orleans_migrations_the_event_id_ledger_the_grain_state_table_and_the_listing_in_order()
     {
-        Assert.Equal([1, 2, 3, 4, 5], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4, 5, 6], SchemaMigrator.Migrations.Select(m => m.Version));
         Assert.Equal(
-            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state"],
+            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state", "0006_shipment_listing"],
             SchemaMigrator.Migrations.Select(m => m.Name));
     }
 
@@ -25,7 +25,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
 
         Assert.Equal(SchemaMigrator.Migrations, first.Applied);
         Assert.Equal(0, second.AppliedCount);
-        Assert.Equal([1, 2, 3, 4, 5], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5, 6], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
     }
 
     [Fact]
@@ -103,10 +103,10 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
             Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
 
         Assert.Equal(
-            [1, 2, 3, 4, 5],
+            [1, 2, 3, 4, 5, 6],
             results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
         Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
-        Assert.Equal(5L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+        Assert.Equal(6L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
                    ('svc', 'other/1', 'someone-elses', now(), 60000, 6, 0);
             """);
 
-        Assert.Equal(1, (await _migrator.MigrateAsync(db)).AppliedCount);
+        Assert.Equal(1, (await _migrator.MigrateAsync(db, upToVersion: 5)).AppliedCount);
 
         Assert.Equal(
             [@"container/CSQU3054383 container 2 \x03 not woken", @"shipment/GZ26-000123 shipment 7 \x0102 woken"],
@@ -133,6 +133,33 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
                 FROM transit_grain_state WHERE service_id = 'svc' ORDER BY grain_id
                 """));
         Assert.Equal(["someone-elses"], await ScalarsAsync<string>(db, "SELECT ReminderName FROM OrleansRemindersTable"));
+    }
+
+    [Fact]
+    public async Task Upgrading_to_the_listing_wakes_every_stored_shipment_once_so_that_it_writes_its_listing()
+    {
+        var db = await databases.CreateAsync();
+        await _migrator.MigrateAsync(db, upToVersion: 5);
+        await ExecuteAsync(db, """
+            INSERT INTO transit_grain_state (service_id, grain_id, state_name, payload, version, wake_up_at)
+            VALUES ('svc', 'shipment/QUIET', 'shipment', '\x01'::bytea, 3, NULL),
+                   ('svc', 'shipment/DEADLINE-AHEAD', 'shipment', '\x02'::bytea, 4, now() + interval '30 days'),
+                   ('svc', 'shipment/OVERDUE', 'shipment', '\x03'::bytea, 5, '2020-01-01T00:00:00Z'),
+                   ('svc', 'container/CSQU3054383', 'container', '\x04'::bytea, 2, NULL);
+            """);
+
+        Assert.Equal(1, (await _migrator.MigrateAsync(db)).AppliedCount);
+
+        Assert.Equal(
+            ["container/CSQU3054383 not woken", "shipment/DEADLINE-AHEAD due now", "shipment/OVERDUE due as it was", "shipment/QUIET due now"],
+            await ScalarsAsync<string>(db, """
+                SELECT grain_id || ' ' || CASE WHEN wake_up_at IS NULL THEN 'not woken'
+                                               WHEN wake_up_at = '2020-01-01T00:00:00Z' THEN 'due as it was'
+                                               WHEN wake_up_at <= now() THEN 'due now' ELSE 'later' END
+                FROM transit_grain_state ORDER BY grain_id
+                """));
+        // Nothing is listed until its shipment has written its listing.
+        Assert.Equal(0L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_grain_state WHERE booked_at IS NOT NULL OR forwarder IS NOT NULL OR status IS NOT NULL")).Single());
     }
 
     [Fact]

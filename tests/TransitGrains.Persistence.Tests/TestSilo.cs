@@ -65,7 +65,7 @@ public sealed class TestSilo : IAsyncDisposable
         _host.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.TaxQueue.Tests;
 

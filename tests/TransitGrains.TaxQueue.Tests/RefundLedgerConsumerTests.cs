@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using NodaTime;
 using NodaTime.Testing;
+using TransitGrains.Abstractions;
 using TransitGrains.TaxConsumer;
 
 namespace TransitGrains.TaxQueue.Tests;

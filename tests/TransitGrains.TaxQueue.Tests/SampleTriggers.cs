@@ -1,4 +1,5 @@
 using NodaTime;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.TaxQueue.Tests;
 

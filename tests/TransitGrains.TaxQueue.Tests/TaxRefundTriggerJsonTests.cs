@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NodaTime;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.TaxQueue.Tests;
 

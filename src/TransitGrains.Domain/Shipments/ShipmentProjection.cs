@@ -3,6 +3,7 @@ using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.TaxRefund;
+using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Domain.Shipments;
 
@@ -57,10 +58,6 @@ public static class ShipmentProjection
         var containers = progress.Containers.Select(c => new ContainerView(
             c.Number.Value, c.Status, c.Location?.Value, c.Aboard?.ConveyanceId, c.Aboard?.Mode)).ToList();
 
-        var refund = evaluation.Refund;
-        var triggers = record.Outbox.Select(o => new TriggerView(
-            o.Trigger.MessageId, o.Trigger.Kind, o.Trigger.IssuedAt, o.DeliveredAt, o.Trigger.Reason)).ToList();
-
         return new ShipmentView(
             record.Booking.ShipmentId,
             record.Booking.Forwarder,
@@ -71,11 +68,26 @@ public static class ShipmentProjection
             legs,
             EtaRule.Eta(progress.Legs[^1], expected[^1]).AtPlace(destination),
             CustomsRule.Summarise(progress),
-            new TaxRefundView(refund.Status, refund.DeparturePort?.Value, refund.ExitPort?.Value, refund.Deadline, triggers),
+            TaxRefund(record, evaluation),
             includeTimeline ? progress.History.Select(TimelineEntry.Of).ToList() : null,
             record.BookedAt,
             record.CancelledAt,
             EtaHistoryAt(destination, record.EtaHistory));
+    }
+
+    /// <summary>What a shipment's subscribers are told about (<see cref="Webhooks.ShipmentChanges"/>), as it stands.</summary>
+    public static ShipmentFacts Facts(ShipmentRecord record, ShipmentEvaluation evaluation) => new(
+        evaluation.Status(record.CancelledAt),
+        EtaRule.Eta(evaluation.Progress.Legs).AtPlace(record.Booking.LastLeg.To),
+        TaxRefund(record, evaluation),
+        record.Booking.Containers.Select(c => c.Value).ToList());
+
+    private static TaxRefundView TaxRefund(ShipmentRecord record, ShipmentEvaluation evaluation)
+    {
+        var refund = evaluation.Refund;
+        var triggers = record.Outbox.Select(o => new TriggerView(
+            o.Trigger.MessageId, o.Trigger.Kind, o.Trigger.IssuedAt, o.DeliveredAt, o.Trigger.Reason)).ToList();
+        return new TaxRefundView(refund.Status, refund.DeparturePort?.Value, refund.ExitPort?.Value, refund.Deadline, triggers);
     }
 
     /// <summary>

@@ -1,15 +1,20 @@
 using NodaTime;
 using Orleans;
+using TransitGrains.Domain.Outbox;
 
 namespace TransitGrains.Domain.TaxRefund;
 
-/// <summary>A trigger stored with the shipment's state, waiting for (or done with) delivery to the tax queue.</summary>
+/// <summary>
+/// A trigger stored with the shipment's state, waiting for (or done with) delivery to the tax queue. Kept once
+/// delivered: the shipment shows its triggers. Each trigger is a lane of its own (the tax system deduplicates by message
+/// id, and kinds are unordered on the queue), and none is ever given up.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OutboxEntry(
     [property: Id(0)] TaxRefundTrigger Trigger,
     [property: Id(1)] Instant? DeliveredAt,
     [property: Id(2)] int FailedAttempts,
-    [property: Id(3)] Instant? NextAttemptAt)
+    [property: Id(3)] Instant? NextAttemptAt) : IOutboxEntry
 {
     public const int MaxBackoffSeconds = 30;
 
@@ -27,5 +32,11 @@ public sealed record OutboxEntry(
 
     public OutboxEntry Delivered(Instant now) => this with { DeliveredAt = now, NextAttemptAt = null };
 
-    public bool IsDue(Instant now) => DeliveredAt is null && (NextAttemptAt is not { } next || next <= now);
+    public bool IsDue(Instant now) => OutboxOrder.IsDue(this, now);
+
+    public string Id => Trigger.MessageId;
+
+    public string Lane => Id;
+
+    public bool IsSettled => DeliveredAt is not null;
 }

@@ -1,6 +1,9 @@
-namespace TransitGrains.TaxQueue;
+namespace TransitGrains.Abstractions;
 
-/// <summary>Delivers refund triggers to the tax system.</summary>
+/// <summary>
+/// Delivers refund triggers to the tax system. The implementations (the Azure Storage queue, or the log when none is
+/// configured) live in TransitGrains.TaxQueue; the silo wires one, so the grains depend on no transport.
+/// </summary>
 public interface ITaxRefundTriggerPublisher
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using NodaTime;
+using TransitGrains.Domain.TaxRefund;
 
-namespace TransitGrains.TaxQueue;
+namespace TransitGrains.Abstractions;
 
 /// <summary>
 /// One refund trigger as the tax system receives it on the queue (api.md, "Tax systems").
@@ -23,6 +24,24 @@ public sealed record TaxRefundTriggerMessage(
     string? Reason,
     OffsetDateTime IssuedAt)
 {
+    /// <summary>A stored trigger as the tax system receives it on the queue.</summary>
+    public static TaxRefundTriggerMessage From(TaxRefundTrigger t) => new(
+        t.MessageId,
+        t.Kind.ToString(),
+        t.ShipmentId,
+        t.DeclarationNumber,
+        t.ExporterTaxId,
+        t.Containers,
+        t.DeparturePort,
+        t.ExitPort,
+        t.ConveyanceId,
+        t.ReleasedAt,
+        t.DepartedAt,
+        t.ExitedAt,
+        t.Deadline,
+        t.Reason?.ToString(),
+        t.IssuedAt.WithOffset(Offset.Zero));
+
     /// <summary>The contract's message id, <c>{shipmentId}:{kind}</c>: each kind at most once per shipment.</summary>
     public static string MessageIdFor(string shipmentId, string kind) => $"{shipmentId}:{kind}";
 

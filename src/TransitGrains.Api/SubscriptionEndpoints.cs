@@ -1,0 +1,220 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using NodaTime;
+using TransitGrains.Abstractions;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Webhooks;
+
+namespace TransitGrains.Api;
+
+/// <summary>A subscription as posted: only <c>callbackUrl</c> is required.</summary>
+public sealed record SubscriptionBody(
+    string? CallbackUrl,
+    IReadOnlyList<string?>? Types,
+    IReadOnlyList<string?>? ShipmentIds,
+    IReadOnlyList<string?>? Containers,
+    IReadOnlyList<string?>? EventCodes,
+    string? Secret)
+{
+    public SubscriptionRequest ToRequest() => new(CallbackUrl, Types, ShipmentIds, Containers, EventCodes, Secret);
+}
+
+/// <summary>A secret rotation: the new secret, or none to have one generated.</summary>
+public sealed record SecretBody(string? Secret);
+
+/// <summary>A subscription as the API shows it; <c>secret</c> only in the answer that made or rotated it.</summary>
+public sealed record SubscriptionView(
+    string SubscriptionId,
+    string? Forwarder,
+    string CallbackUrl,
+    IReadOnlyList<string> Types,
+    IReadOnlyList<string> ShipmentIds,
+    IReadOnlyList<string> Containers,
+    IReadOnlyList<EventCode> EventCodes,
+    SubscriptionStatus Status,
+    Instant CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null)
+{
+    public static SubscriptionView Of(Subscription s, string? secret = null) =>
+        new(s.SubscriptionId, s.Forwarder, s.CallbackUrl, s.Types, s.ShipmentIds, s.Containers, s.EventCodes, s.Status, s.CreatedAt, secret);
+}
+
+public sealed record SubscriptionList(IReadOnlyList<SubscriptionView> Items);
+
+public sealed record DeliveryList(IReadOnlyList<DeliveryAttempt> Items);
+
+public static class SubscriptionEndpoints
+{
+    public const string CreateOperation = "CreateSubscription";
+    public const string RotateOperation = "RotateSubscriptionSecret";
+    public const int MaxDeliveries = DeliveryAttempt.Kept;
+
+    private const int KeyBytes = 32;
+    private const int DefaultDeliveries = 50;
+
+    public static void MapSubscriptions(this IEndpointRouteBuilder api)
+    {
+        var subscriptions = api.MapGroup("/api/v1/subscriptions").WithTags("Webhooks").RequireAuthorization(ApiPolicies.Forwarder);
+
+        subscriptions.MapPost("/", Create)
+            .WithName(CreateOperation)
+            .WithSummary("Subscribe to a shipment's changes (Standard Webhooks)")
+            .WithDescription(
+                "Notifications of the key's forwarder's shipments (an admin key's: of every shipment) are posted to callbackUrl, "
+                + "signed with the subscription's secret. types defaults to all four; shipmentIds, containers and eventCodes "
+                + "narrow what is sent (values of one filter are ORed, the filters ANDed; a missing or empty filter matches "
+                + "everything the key may see). 201 with the subscription, its Location and its secret, which is never shown "
+                + "again. A callbackUrl that is not absolute https (http only in Development), or whose host is or resolves to a "
+                + "loopback, private, link-local or multicast address outside Development, is 400.")
+            .Accepts<SubscriptionBody>("application/json")
+            .Produces<SubscriptionView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        subscriptions.MapGet("/", List)
+            .WithName("ListSubscriptions")
+            .WithSummary("The key's subscriptions")
+            .WithDescription("A forwarder key's own subscriptions; an admin key's, every subscription. Oldest first, without secrets.")
+            .Produces<SubscriptionList>();
+
+        subscriptions.MapGet("/{subscriptionId}", Get)
+            .WithName("GetSubscription")
+            .WithSummary("A subscription")
+            .WithDescription("Its filters and status (ACTIVE, or DISABLED once its receiver answered 410 Gone), without the secret. "
+                + "Another forwarder's subscription is 404.")
+            .Produces<SubscriptionView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        subscriptions.MapDelete("/{subscriptionId}", Delete)
+            .WithName("DeleteSubscription")
+            .WithSummary("Unsubscribe")
+            .WithDescription("No further notification is made or delivered for it, including those still waiting. 204; "
+                + "another forwarder's subscription is 404.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        subscriptions.MapPost("/{subscriptionId}/secret", Rotate)
+            .WithName(RotateOperation)
+            .WithSummary("Rotate a subscription's secret")
+            .WithDescription("The given secret, or a generated one, signs from now on; for 24 hours the previous one signs too "
+                + "(two signatures in webhook-signature), so the receiver can switch without losing a notification. 201 with "
+                + "the subscription and its new secret; another forwarder's subscription is 404.")
+            .Accepts<SecretBody>(isOptional: true, "application/json")
+            .Produces<SubscriptionView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        subscriptions.MapGet("/{subscriptionId}/deliveries", Deliveries)
+            .WithName("ListSubscriptionDeliveries")
+            .WithSummary("A subscription's latest delivery attempts, newest first")
+            .WithDescription($"Each attempt: its notification's webhookId, type and shipment, the attempt's number and time, the "
+                + $"receiver's status code or the error, when it was delivered, and when it is tried again (null once delivered "
+                + $"or given up). The latest {MaxDeliveries} are kept. A bad limit is 400; another forwarder's subscription is 404.")
+            .Produces<DeliveryList>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains, ICallbackGuard guard, IHostEnvironment environment, IClock clock)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<SubscriptionBody>(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validated = SubscriptionValidator.Validate(body!.ToRequest(), allowHttp: environment.IsDevelopment());
+        if (!validated.IsValid)
+        {
+            return Problems.Validation(validated.Errors);
+        }
+
+        var draft = validated.Value!;
+        if (await guard.RefusalAsync(draft.CallbackUrl, http.RequestAborted) is { } refusal)
+        {
+            return Problems.Field("callbackUrl", refusal);
+        }
+
+        var caller = http.Caller();
+        var subscription = new Subscription(
+            $"sub_{Guid.CreateVersion7():N}", caller.Role == ApiRole.Admin ? null : caller.Forwarder, draft.CallbackUrl.OriginalString,
+            draft.Types, draft.ShipmentIds, draft.Containers, draft.EventCodes, SubscriptionStatus.ACTIVE, clock.GetCurrentInstant());
+        var key = draft.Secret ?? RandomNumberGenerator.GetBytes(KeyBytes);
+        await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, key);
+        return Results.Created($"/api/v1/subscriptions/{subscription.SubscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)));
+    }
+
+    private static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        var all = await grains.GetGrain<ISubscriptionRegistryGrain>(0).List(caller.Role == ApiRole.Admin ? null : caller.Forwarder);
+        return Results.Ok(new SubscriptionList(all.Select(s => SubscriptionView.Of(s)).ToList()));
+    }
+
+    private static async Task<IResult> Get(string subscriptionId, HttpContext http, IGrainFactory grains) =>
+        await Visible(subscriptionId, http, grains) is { } subscription ? Results.Ok(SubscriptionView.Of(subscription)) : NoSuchSubscription(subscriptionId);
+
+    private static async Task<IResult> Delete(string subscriptionId, HttpContext http, IGrainFactory grains) =>
+        await Visible(subscriptionId, http, grains) is not null && await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Delete()
+            ? Results.NoContent()
+            : NoSuchSubscription(subscriptionId);
+
+    private static async Task<IResult> Rotate(string subscriptionId, HttpContext http, IGrainFactory grains)
+    {
+        if (await Visible(subscriptionId, http, grains) is null)
+        {
+            return NoSuchSubscription(subscriptionId);
+        }
+
+        byte[]? key = null;
+        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, problem) = await ApiJson.ReadAsync<SecretBody>(http.Request);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.Secret is not null && !WebhookSecret.TryParse(body.Secret, out key))
+            {
+                return Problems.Field("secret", WebhookSecret.Rule);
+            }
+        }
+
+        key ??= RandomNumberGenerator.GetBytes(KeyBytes);
+        return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(key) is { } subscription
+            ? Results.Created($"/api/v1/subscriptions/{subscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)))
+            : NoSuchSubscription(subscriptionId);
+    }
+
+    private static async Task<IResult> Deliveries(
+        string subscriptionId, [Description($"1-200, default 50")] string? limit, HttpContext http, IGrainFactory grains)
+    {
+        var count = DefaultDeliveries;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDeliveries))
+        {
+            return Problems.Field("limit", $"a whole number from 1 to {MaxDeliveries}");
+        }
+
+        return await Visible(subscriptionId, http, grains) is null
+            ? NoSuchSubscription(subscriptionId)
+            : Results.Ok(new DeliveryList(await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Deliveries(count)));
+    }
+
+    /// <summary>The subscription, if it exists and the key may see it: a forwarder its own, an admin every one.</summary>
+    private static async Task<Subscription?> Visible(string subscriptionId, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        var subscription = await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Definition();
+        return subscription is not null && (caller.Role == ApiRole.Admin || subscription.Forwarder == caller.Forwarder) ? subscription : null;
+    }
+
+    // Another forwarder's subscription is answered exactly like a missing one, so that its existence is not revealed.
+    private static IResult NoSuchSubscription(string subscriptionId) =>
+        Problems.NotFound($"No subscription {subscriptionId} is visible to this key.");
+}
