@@ -99,6 +99,7 @@ public static class ActivationMemory
             silo.Services.AddSingleton<IWakeUpSchedule>(storage);
         });
         builder.Services.AddLogging();
+        builder.Services.AddSingleton<IHostLifetime, InProcessHostLifetime>();
         // Before AddTransitGrains, whose default ledger is only a TryAdd.
         builder.Services.AddSingleton<IEventIdLedger, ForgetfulLedger>();
         builder.Services.AddTransitGrains(configuration);
