@@ -1,14 +1,35 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6, one command (about 5-8 minutes on 2 cores):
+# The benchmark, one command (about 5-8 minutes on 2 cores):
 #
-#   scripts/benchmark.sh [--scale 0.5] [--seconds 90] [--concurrency 8] [--batch-size 200] [--skip-micro] [--skip-listing]
+#   scripts/benchmark.sh [--scale 0.5] [--days 6] [--seconds 90] [--concurrency 8] [--batch-size 200]
+#                        [--steady-rate 2500] [--steady-seconds 25] [--steady-batch-size 100] [--silos 2]
+#                        [--trains 40] [--barges 40] [--memory-shipments 1000] [--listing-shipments 100000]
+#                        [--skip-listing] [--skip-micro]
+#
+#   --scale, --days       the flat-out load: DAYS realistic days of the port simulator at SCALE (0.5: ~1,500
+#                         shipments and ~22,400 events a day), sent in batches of --batch-size, --concurrency in
+#                         flight, for at most --seconds (also the bookings' clients)
+#   --steady-*            the steady phase: more such days on fresh shipments, at a fixed rate in batches, while
+#                         readers GET shipments
+#   --silos               the scale-out phase: the flat-out load again against a cluster of that many silos (1: none)
+#   --trains, --barges    samples of the fan-out (alone, then with 10 webhook subscriptions) and refund-trigger
+#                         latencies; --memory-shipments: of the memory figures
+#   --listing-shipments   shipments stored for the listing phase (at least 2,000; fewer pages are walked with fewer)
+#   --skip-listing        leaves out the listing phase
+#   --skip-micro          leaves out the BenchmarkDotNet micro-benchmarks
+#
+# A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200
+#                --listing-shipments 20000 --skip-micro
 #
 # Starts its own throwaway PostgreSQL and Azurite, builds the silo, the plain reference and the benchmark in
-# Release, migrates, then runs tests/TransitGrains.Benchmarks: TransitGrains' durable profile as a silo process
-# driven over HTTP on loopback with the port simulator's realistic day, the plain ASP.NET Core + Npgsql ingest
-# with the same batches, pgbench on the same PostgreSQL, the shipment listing with 100,000 shipments stored (a page of
-# 50: the query alone and GET /api/v1/shipments), and the BenchmarkDotNet micro-benchmarks (short job).
-# Prints every figure beside its target; see docs/benchmarks.md for what they mean.
+# Release, migrates, runs the micro-benchmarks (short job), then tests/TransitGrains.Benchmarks: TransitGrains'
+# durable profile as silo processes driven over HTTP on loopback with the port simulator's realistic days (bookings,
+# flat-out and steady ingest, fan-out alone and with webhook subscriptions, webhook delivery latency, refund triggers,
+# memory, per-event costs, 1 silo and a cluster), the plain ASP.NET Core + Npgsql ingest with the same batches, pgbench
+# on the same PostgreSQL, and the shipment listing with 100,000 shipments stored (a page of 50: the query alone and
+# GET /api/v1/shipments). Prints every figure, each target beside its figure and a final table of the targets; see
+# docs/benchmarks.md for what they mean. A phase that fails is reported and the run goes on; the exit status is then
+# non-zero.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +50,8 @@ for arg in "$@"; do
     *) args+=("$arg") ;;
   esac
 done
+# Last, so that it wins over a --listing-shipments given too.
+((listing)) || args+=(--listing-shipments 0)
 
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
@@ -43,18 +66,35 @@ for project in silo/TransitGrains.Silo tests/TransitGrains.Benchmarks.PlainInges
 done
 
 BENCH=tests/TransitGrains.Benchmarks/bin/Release/net10.0/TransitGrains.Benchmarks.dll
+
+# Each step runs in the background and is waited for, so that an interrupt reaches it first: the benchmark then
+# stops the silos it started, and only after that do PostgreSQL and Azurite stop (services.sh, on exit).
+child=""
+trap 'if [[ -n "$child" ]]; then kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null || true; fi; exit 130' INT TERM
+step() {
+  "$@" </dev/null &
+  child=$!
+  local status=0
+  wait "$child" || status=$?
+  child=""
+  return "$status"
+}
+
+failed=()
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $("$PGBIN/postgres" --version)"
-dotnet "$BENCH" \
+if ((micro)); then
+  # First, on idle cores. BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
+  if step env -C "$WORK" dotnet "$ROOT/$BENCH" --micro --filter '*' >"$WORK/micro.log" 2>&1; then
+    sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p' "$WORK/micro.log"
+  else
+    tail -n 40 "$WORK/micro.log" >&2
+    failed+=("micro-benchmarks")
+  fi
+fi
+
+step dotnet "$BENCH" \
   --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll \
   --plain tests/TransitGrains.Benchmarks.PlainIngest/bin/Release/net10.0/TransitGrains.Benchmarks.PlainIngest.dll \
-  --postgres "$PG" --queue "$QUEUE" --pgbin "$PGBIN" "${args[@]}" </dev/null
+  --postgres "$PG" --queue "$QUEUE" --pgbin "$PGBIN" "${args[@]}" || failed+=("end to end (see FAILED above)")
 
-if ((listing)); then
-  # Its own database on the same PostgreSQL, its own silo process: after the end-to-end run, never beside it.
-  dotnet "$BENCH" --listing --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll --postgres "$PG" </dev/null
-fi
-
-if ((micro)); then
-  # BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
-  (cd "$WORK" && dotnet "$ROOT/$BENCH" --micro --filter '*' </dev/null) | sed -n '/^| /p;/^BenchmarkDotNet v/p;/^AMD\|^Intel\|^Unknown processor/p'
-fi
+((${#failed[@]} == 0)) || die "failed: ${failed[*]}"

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,18 +9,26 @@ namespace TransitGrains.Benchmarks;
 /// <summary>A .NET program (the silo or the plain reference) run as a child process on loopback.</summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    // Started and not disposed yet: what StopAll stops when the benchmark itself is told to stop.
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _name;
 
-    private ChildProcess(Process process, Uri baseAddress)
+    private ChildProcess(Process process, string name, Uri baseAddress)
     {
         _process = process;
+        _name = name;
         BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
 
     public int Id => _process.Id;
+
+    /// <summary>Null while it runs; once it has ended, its name and exit code.</summary>
+    public string? Ended => _process.HasExited ? $"{_name} exited with {_process.ExitCode}" : null;
 
     /// <summary>From process start to the first 200 of /health/ready.</summary>
     public TimeSpan StartupTime { get; private set; }
@@ -43,7 +52,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
-        var child = new ChildProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        Running[process.Id] = process;
+        var child = new ChildProcess(process, Path.GetFileName(dll), new Uri($"http://127.0.0.1:{port}"));
         process.OutputDataReceived += (_, e) => child.Record(e.Data);
         process.ErrorDataReceived += (_, e) => child.Record(e.Data);
         process.BeginOutputReadLine();
@@ -114,22 +124,31 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        await Task.Run(() => Stop(_process));
+        Running.TryRemove(_process.Id, out _);
+        _process.Dispose();
+    }
+
+    /// <summary>Stops every child still running: when the benchmark is interrupted, its silos must not outlive it.</summary>
+    public static void StopAll()
+    {
+        foreach (var process in Running.Values)
+        {
+            Stop(process);
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        if (!process.HasExited)
         {
             // SIGTERM: the host shuts down gracefully (the silo leaves the cluster table clean).
-            Posix.Terminate(_process.Id);
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
+            Posix.Terminate(process.Id);
+            if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
             {
-                await _process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
+                process.Kill(entireProcessTree: true);
             }
         }
-
-        _process.Dispose();
     }
 
     private void Record(string? line)
@@ -162,5 +181,11 @@ internal static class Posix
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sysconf", SetLastError = true)]
+    private static extern long Sysconf(int name);
+
     public static void Terminate(int pid) => _ = Kill(pid, 15);
+
+    /// <summary>The unit of the CPU times in /proc/PID/stat (_SC_CLK_TCK, 2 on Linux; almost always 100).</summary>
+    public static double ClockTicksPerSecond() => Sysconf(2) is > 0 and var ticks ? ticks : 100;
 }

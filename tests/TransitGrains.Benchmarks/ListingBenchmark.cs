@@ -24,14 +24,14 @@ namespace TransitGrains.Benchmarks;
 /// PostgreSQL grain store, each with its events, its listing as the shipment grain derives it, a booking time spread
 /// over a year, and half of them the forwarder FWD-DEMO's. Then a page of 50 is timed as the store's query alone,
 /// and through the silo's endpoint, whose items are the shipments' own views (grain reads): for shipments not active
-/// yet (each page activates its 50) and for active ones. Target: a page of 50 in at most 20 ms.
+/// yet (each page activates its 50) and for active ones. Target: a page of 50 through the endpoint in at most 20 ms
+/// (p99), checked on each walk; the query alone is the store's share of it.
 /// </summary>
 public static class ListingBenchmark
 {
     private const string ServiceId = "transitgrains"; // the silo's default, so the silo process finds the rows
     private const string Forwarder = "FWD-DEMO";
     private const int Page = 50;
-    private const string Target = "target <= 20 ms";
 
     public static async Task Run(Report report, string postgres, string siloDll, int shipments)
     {
@@ -91,9 +91,11 @@ public static class ListingBenchmark
             await Walk(admin, $"limit={Page}&forwarder=FWD-01", null, pages: 10, new Samples("warm-up"));
         }
 
+        // Each walk covers a stretch of the forwarder's listing no walk before it touched (with 100,000 shipments: 200,
+        // 40 and 50 pages), so that the shipments of a walk timed as not active are not active yet.
         var cold = new Samples("cold");
-        var cursors = await Walk(http, $"limit={Page}", null, pages: 200, cold);
-        report.Add($"GET /api/v1/shipments?limit={Page}, shipments not active (each page activates its {Page})", Figure(cold));
+        var cursors = await Walk(http, $"limit={Page}", null, pages: Math.Max(1, forwarderCount / 5 / Page), cold);
+        Add(report, $"GET /api/v1/shipments?limit={Page}, shipments not active (each page activates its {Page})", cold);
 
         var warm = new Samples("warm");
         for (var round = 0; round < 10; round++)
@@ -104,17 +106,17 @@ public static class ListingBenchmark
             }
         }
 
-        report.Add($"GET /api/v1/shipments?limit={Page}, the same pages again (shipments active)", Figure(warm));
+        Add(report, $"GET /api/v1/shipments?limit={Page}, the same pages again (shipments active)", warm);
 
         // Past every page walked before: IN_TRANSIT shipments not active yet.
         var older = await PositionAt(database, Forwarder, forwarderCount * 4 / 5);
         var filtered = new Samples("filtered");
-        await Walk(http, $"limit={Page}&status=IN_TRANSIT", ListingRequest.Cursor(older), pages: 40, filtered);
-        report.Add($"GET /api/v1/shipments?limit={Page}&status=IN_TRANSIT&cursor=, not active", Figure(filtered));
+        await Walk(http, $"limit={Page}&status=IN_TRANSIT", ListingRequest.Cursor(older), pages: Math.Max(1, forwarderCount / 25 / Page), filtered);
+        Add(report, $"GET /api/v1/shipments?limit={Page}&status=IN_TRANSIT&cursor=, not active", filtered);
 
         var deepPages = new Samples("deep");
-        await Walk(http, $"limit={Page}", ListingRequest.Cursor(deep), pages: 50, deepPages);
-        report.Add($"GET /api/v1/shipments?limit={Page}&cursor= from page {shipments / 4 / Page} on, not active", Figure(deepPages));
+        await Walk(http, $"limit={Page}", ListingRequest.Cursor(deep), pages: Math.Max(1, forwarderCount / 20 / Page), deepPages);
+        Add(report, $"GET /api/v1/shipments?limit={Page}&cursor= from page {shipments / 4 / Page} on, not active", deepPages);
     }
 
     /// <summary>Follows the listing's cursors for <paramref name="pages"/> pages, timing each; answers the cursor each page was asked with.</summary>
@@ -152,7 +154,12 @@ public static class ListingBenchmark
     }
 
     private static string Figure(Samples samples) =>
-        $"p50 {samples.Percentile(50):F1} ms, p90 {samples.Percentile(90):F1} ms, p99 {samples.Percentile(99):F1} ms (n={samples.Count}; {Target})";
+        $"p50 {samples.Percentile(50):F1} ms, p90 {samples.Percentile(90):F1} ms, p99 {samples.Percentile(99):F1} ms (n={samples.Count})";
+
+    /// <summary>A walk through the endpoint: its p99 beside the target, which every walk must meet.</summary>
+    private static void Add(Report report, string name, Samples samples) =>
+        report.Add(name, Targets.Listing, samples.Percentile(99), $"p99 {samples.Percentile(99):F1} ms",
+            $"(p50 {samples.Percentile(50):F1} ms, p90 {samples.Percentile(90):F1} ms, n={samples.Count})");
 
     private static HttpClient Client(ChildProcess silo, string key)
     {

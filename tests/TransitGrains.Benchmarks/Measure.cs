@@ -56,10 +56,42 @@ public sealed class Samples(string name)
     }
 }
 
-/// <summary>The report: every figure as one aligned line, collected in order and printed at the end as well.</summary>
-public sealed class Report
+/// <summary>A goal set for one figure of the run, e.g. at least 5,000 durable events a second.</summary>
+public sealed record Target(string Name, string Goal, Func<double, bool> IsMet);
+
+/// <summary>The goals the run checks its figures against; each is printed beside its figure and again in the final table.</summary>
+public static class Targets
+{
+    /// <summary>The rate of port systems at which reads are measured (half the ingest target).</summary>
+    public const double SteadyRate = 2500;
+
+    public static readonly Target Ingest = new("durable events/s, realistic mix, flat out", ">= 5,000 events/s", v => v >= 5000);
+    public static readonly Target VersusPlain = new("durable ingest / plain reference", ">= 2x", v => v >= 2);
+    public static readonly Target VersusPgbench = new("durable ingest / pgbench single-row rate", ">= 70%", v => v >= 0.70);
+    public static readonly Target Bookings = new("bookings/s", ">= 1,000/s", v => v >= 1000);
+    public static readonly Target SteadyGet = new("GET p99 at a steady 2,500 events/s", "<= 10 ms, the rate held", v => v <= 10);
+    public static readonly Target Trigger = new("refund trigger p99", "<= 1 s", v => v <= 1000);
+    public static readonly Target FanOut = new("50-container train DEPA p99", "<= 100 ms", v => v <= 100);
+    public static readonly Target WebhookFanOut = new("train DEPA p99 with 10 webhook subscriptions", "<= 100 ms", v => v <= 100);
+    public static readonly Target Memory = new("managed heap per active shipment", "<= 16 KiB", v => v <= 16);
+    public static readonly Target Startup = new("silo start-up", "<= 3 s", v => v <= 3);
+    public static readonly Target Listing = new("shipment listing, a page of 50 (GET p99)", "<= 20 ms", v => v <= 20);
+
+    public static readonly IReadOnlyList<Target> All = [Ingest, VersusPlain, VersusPgbench, Bookings, SteadyGet, Trigger, FanOut, WebhookFanOut, Memory, Startup, Listing];
+}
+
+/// <summary>
+/// The report: every figure as one aligned line, collected in order and printed at the end as well, with the targets'
+/// verdicts and the phases that failed. A failed phase is a line of its own, and its targets count as not met.
+/// </summary>
+/// <param name="targets">The targets this run checks: the final table lists each, "no figure" where none was measured.</param>
+public sealed class Report(IReadOnlyList<Target> targets)
 {
     private readonly List<string> _lines = [];
+    private readonly Dictionary<Target, (string Figure, bool Met)> _verdicts = [];
+    private readonly List<string> _failures = [];
+
+    public IReadOnlyList<string> Failures => _failures;
 
     public void Add(string name, string value)
     {
@@ -68,10 +100,33 @@ public sealed class Report
         Console.WriteLine(line);
     }
 
+    /// <summary>
+    /// A figure with a target: <c>figure [goal: met]</c>, then the details. <paramref name="unmetBecause"/> says why the
+    /// target is missed whatever the figure (e.g. the steady rate was not held). A target checked on several figures is
+    /// met only if each is; the final table shows the first figure that missed it.
+    /// </summary>
+    public void Add(string name, Target target, double value, string figure, string details = "", string? unmetBecause = null)
+    {
+        var met = unmetBecause is null && target.IsMet(value);
+        if (!_verdicts.TryGetValue(target, out var earlier) || earlier.Met)
+        {
+            _verdicts[target] = (figure, met);
+        }
+
+        Add(name, $"{figure}  [target {target.Goal}: {(met ? "met" : "NOT MET")}{(unmetBecause is null ? "" : $", {unmetBecause}")}]{(details.Length > 0 ? $"  {details}" : "")}");
+    }
+
     public void Section(string title)
     {
         _lines.Add(title);
         Console.WriteLine(title);
+    }
+
+    /// <summary>Records a phase that failed: its figures are missing or wrong, the run goes on with the next phase and exits non-zero.</summary>
+    public void Fail(string phase, string why)
+    {
+        _failures.Add(phase);
+        Add($"FAILED: {phase}", why);
     }
 
     public void Print()
@@ -81,6 +136,21 @@ public sealed class Report
         foreach (var line in _lines)
         {
             Console.WriteLine(line);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Targets");
+        Console.WriteLine($"  {"target",-45} {"goal",-25} {"measured",-22} verdict");
+        foreach (var target in targets)
+        {
+            var (figure, met) = _verdicts.TryGetValue(target, out var verdict) ? verdict : ("no figure", false);
+            Console.WriteLine($"  {target.Name,-45} {target.Goal,-25} {figure,-22} {(met ? "met" : "NOT MET")}");
+        }
+
+        Console.WriteLine($"  {_verdicts.Count(v => v.Value.Met)} of {targets.Count} met");
+        if (_failures.Count > 0)
+        {
+            Console.WriteLine($"FAILED phases ({_failures.Count}): {string.Join("; ", _failures)}");
         }
     }
 }

@@ -1,11 +1,13 @@
-// TransitGrains benchmarks (issue 6). scripts/benchmark.sh starts PostgreSQL and Azurite, builds, and runs:
-//   end to end:  TransitGrains.Benchmarks --silo DLL --plain DLL --postgres CONN --queue CONN --pgbin DIR [--scale 0.5] [--seconds 90]
+// TransitGrains benchmarks. scripts/benchmark.sh starts PostgreSQL and Azurite, builds, and runs:
+//   end to end:  TransitGrains.Benchmarks --silo DLL --plain DLL --postgres CONN --queue CONN --pgbin DIR [options, see scripts/benchmark.sh]
 //   micro:       TransitGrains.Benchmarks --micro [BenchmarkDotNet arguments]
 //   memory only: TransitGrains.Benchmarks --memory-only N   (the managed heap per active shipment on an in-process silo;
 //                needs no PostgreSQL or Azurite; the end-to-end run prints the same figure with N from --memory-shipments)
 //   listing:     TransitGrains.Benchmarks --listing --silo DLL --postgres CONN [--shipments 100000]   (a page of the shipment
-//                listing with that many shipments stored: the query alone and the endpoint; its own database "listing")
+//                listing with that many shipments stored: the query alone and the endpoint; its own database "listing";
+//                the end-to-end run ends with the same, --listing-shipments N, 0 to leave it out)
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -25,7 +27,7 @@ if (args.Length > 0 && args[0] == "--micro")
 if (args.Length > 0 && args[0] == "--memory-only")
 {
     var defaults = new Settings("", "", "", "", "");
-    var report = new Report();
+    var report = new Report([Targets.Memory]);
     report.Section("TransitGrains, managed heap of active shipments (a silo inside the benchmark process)");
     await ActivationMemory.Run(report, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : defaults.MemoryShipments,
         defaults.BatchSize, defaults.Concurrency);
@@ -33,34 +35,56 @@ if (args.Length > 0 && args[0] == "--memory-only")
 }
 
 var listing = args.Length > 0 && args[0] == "--listing";
+var optionArgs = listing ? args[1..] : args;
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = listing ? 1 : 0; i + 1 < args.Length; i += 2)
+for (var i = 0; i + 1 < optionArgs.Length; i += 2)
 {
-    options[args[i].TrimStart('-')] = args[i + 1];
+    options[optionArgs[i].TrimStart('-')] = optionArgs[i + 1];
+}
+
+string[] known = listing
+    ? ["silo", "postgres", "shipments"]
+    : ["silo", "plain", "postgres", "queue", "pgbin", "scale", "days", "seconds", "steady-rate", "steady-seconds", "steady-batch-size", "silos",
+        "concurrency", "batch-size", "trains", "barges", "memory-shipments", "listing-shipments"];
+var unknown = optionArgs.Length % 2 != 0 ? "(an option without a value)" : options.Keys.Where(k => !known.Contains(k)).Select(k => $"--{k}").FirstOrDefault();
+if (unknown is not null)
+{
+    // A mistyped option would otherwise leave its default in place unnoticed.
+    await Console.Error.WriteLineAsync($"unknown option {unknown}; the options are {string.Join(" ", known.Select(k => $"--{k}"))}");
+    return 2;
 }
 
 string Required(string name) => options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
 int Int(string name, int fallback) => options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+double Double(string name, double fallback) => options.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+// Interrupted (Ctrl-C, or scripts/benchmark.sh stopping), the silos and the plain reference stop too.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => ChildProcess.StopAll());
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => ChildProcess.StopAll());
 
 if (listing)
 {
-    var listingReport = new Report();
-    await ListingBenchmark.Run(listingReport, Required("postgres"), Required("silo"), Int("shipments", 100_000));
+    var listingReport = new Report([Targets.Listing]);
+    await ListingBenchmark.Run(listingReport, Required("postgres"), Required("silo"), Int("shipments", new Settings("", "", "", "", "").ListingShipments));
     listingReport.Print();
     return 0;
 }
 
-var settings = new Settings(Required("silo"), Required("plain"), Required("postgres"), Required("queue"), Required("pgbin"))
-{
-    Scale = options.TryGetValue("scale", out var scale) ? double.Parse(scale, CultureInfo.InvariantCulture) : 0.5,
-};
+var settings = new Settings(Required("silo"), Required("plain"), Required("postgres"), Required("queue"), Required("pgbin"));
 settings = settings with
 {
+    Scale = Double("scale", settings.Scale),
+    Days = Int("days", settings.Days),
     IngestSeconds = Int("seconds", settings.IngestSeconds),
+    SteadyRate = Double("steady-rate", settings.SteadyRate),
+    SteadySeconds = Int("steady-seconds", settings.SteadySeconds),
+    SteadyBatchSize = Int("steady-batch-size", settings.SteadyBatchSize),
+    Silos = Int("silos", settings.Silos),
     Concurrency = Int("concurrency", settings.Concurrency),
     BatchSize = Int("batch-size", settings.BatchSize),
     Trains = Int("trains", settings.Trains),
     Barges = Int("barges", settings.Barges),
     MemoryShipments = Int("memory-shipments", settings.MemoryShipments),
+    ListingShipments = Int("listing-shipments", settings.ListingShipments),
 };
 return await EndToEnd.Run(settings);

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TransitGrains.Benchmarks;
@@ -52,6 +54,7 @@ public sealed class WebhookFanOut : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls=http://127.0.0.1:0"]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, InProcessHostLifetime>();
         var fanOut = new WebhookFanOut(builder.Build(), silo);
         await fanOut._receiver.StartAsync();
         var receiver = fanOut._receiver.Urls.Single();
@@ -100,15 +103,21 @@ public sealed class WebhookFanOut : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Unsubscribed, so that what the benchmark does next is not notified.
-        foreach (var id in _subscriptions)
+        try
         {
-            using var deleted = await _api.DeleteAsync($"api/v1/subscriptions/{id}");
+            // Unsubscribed, so that what the benchmark does next is not notified.
+            foreach (var id in _subscriptions)
+            {
+                using var deleted = await _api.DeleteAsync($"api/v1/subscriptions/{id}");
+            }
         }
-
-        _api.Dispose();
-        await _receiver.StopAsync();
-        await _receiver.DisposeAsync();
+        finally
+        {
+            // Also when the silo is gone (a failed phase): the receiver must not outlive the phase.
+            _api.Dispose();
+            await _receiver.StopAsync();
+            await _receiver.DisposeAsync();
+        }
     }
 
     /// <summary>Each event of a setup concerns every shipment of it that holds its container (a transport event: all of them).</summary>
