@@ -51,11 +51,12 @@ public sealed class ShipmentGrain(
     WebhookRetrySchedule retries,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
-    private ShipmentEvaluation? _evaluation;
-
-    // The booked shipment as last written (a copy, since the state changes during a write): what reads are answered from.
-    private (ShipmentRecord Record, ShipmentEvaluation Evaluation)? _durable;
+    // The booked shipment as last written (a copy, since the state changes during a write) and the instant it was
+    // evaluated at: what reads are answered from. The evaluation itself is folded again for each read, not kept, so an
+    // idle shipment holds little more than its state.
+    private (ShipmentRecord Record, Instant EvaluatedAt)? _durable;
+    private Instant _evaluatedAt;
+    private Instant? _revocationDue;
     private Outbox _outbox = null!;
     private TaxTriggerChannel _taxTriggers = null!;
     private NotificationChannel _notifications = null!;
@@ -67,10 +68,9 @@ public sealed class ShipmentGrain(
         _taxTriggers = new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger);
         _notifications = new NotificationChannel(() => state.State.Notifications, GrainFactory, clock, retries, logger);
         _outbox = new Outbox(this, clock, Write, _taxTriggers, _notifications);
-        _eventIds.UnionWith(state.State.Events.Select(e => e.EventId));
         if (state.State.Booking is not null)
         {
-            _evaluation = Evaluate();
+            EvaluateForWrite();
             RememberDurable();
         }
 
@@ -149,7 +149,7 @@ public sealed class ShipmentGrain(
             return new CancellationResult(CancellationOutcome.NotFound, null, null);
         }
 
-        var status = _evaluation!.Status(state.State.CancelledAt);
+        var status = Evaluate().Status(state.State.CancelledAt);
         if (status is ShipmentStatus.COMPLETED or ShipmentStatus.CANCELLED)
         {
             return new CancellationResult(CancellationOutcome.NotCancellable, null,
@@ -187,7 +187,7 @@ public sealed class ShipmentGrain(
     public Task<bool> HoldsContainer(ContainerNumber container) => Task.FromResult(
         state.State.Booking is { } booking
         && booking.Containers.Contains(container)
-        && _evaluation!.Status(state.State.CancelledAt) is ShipmentStatus.BOOKED or ShipmentStatus.IN_TRANSIT);
+        && Evaluate().Status(state.State.CancelledAt) is ShipmentStatus.BOOKED or ShipmentStatus.IN_TRANSIT);
 
     public Task<string?> Forwarder() => Task.FromResult(state.State.Booking?.Forwarder);
 
@@ -202,9 +202,10 @@ public sealed class ShipmentGrain(
     /// <summary>Adds the events not seen before; answers, in order, which were new.</summary>
     private bool[] Store(IEnumerable<TransitEvent> events)
     {
+        var known = state.State.Events.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
         return events.Select(e =>
         {
-            if (!_eventIds.Add(e.EventId))
+            if (!known.Add(e.EventId))
             {
                 return false;
             }
@@ -226,17 +227,17 @@ public sealed class ShipmentGrain(
             return;
         }
 
-        var now = clock.GetCurrentInstant();
-        _evaluation = Evaluate();
-        var eta = EtaRule.Eta(_evaluation.Progress.Legs);
+        var evaluation = EvaluateForWrite();
+        var now = _evaluatedAt;
+        var eta = EtaRule.Eta(evaluation.Progress.Legs);
         if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
         {
             state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
         }
 
-        var triggered = _taxTriggers.Add(_evaluation.Refund.Due);
-        var notified = _notifications.Add(await Notifications(accepted ?? [], now));
-        state.State.Listing = new ShipmentListing(state.State.Booking.Forwarder, _evaluation.Status(state.State.CancelledAt), state.State.BookedAt);
+        var triggered = _taxTriggers.Add(evaluation.Refund.Due);
+        var notified = _notifications.Add(await Notifications(accepted ?? [], now, evaluation));
+        state.State.Listing = new ShipmentListing(state.State.Booking.Forwarder, evaluation.Status(state.State.CancelledAt), state.State.BookedAt);
         await Write();
         if (triggered || notified)
         {
@@ -248,7 +249,7 @@ public sealed class ShipmentGrain(
     /// What subscribers are told of this write, as against the last one (the booking is where it starts), addressed with
     /// this silo's copy of the subscriptions.
     /// </summary>
-    private async Task<IReadOnlyList<NotificationEntry>> Notifications(IReadOnlyList<TransitEvent> accepted, Instant now)
+    private async Task<IReadOnlyList<NotificationEntry>> Notifications(IReadOnlyList<TransitEvent> accepted, Instant now, ShipmentEvaluation after)
     {
         var forwarder = state.State.Booking!.Forwarder;
         var index = await subscriptions.CurrentAsync();
@@ -257,8 +258,8 @@ public sealed class ShipmentGrain(
             return [];
         }
 
-        var changes = ShipmentChanges.Between(ShipmentProjection.Facts(before.Record, before.Evaluation),
-            ShipmentProjection.Facts(Record(), _evaluation!), accepted, ShipmentId, now, state.State.NotificationsMade);
+        var changes = ShipmentChanges.Between(ShipmentProjection.Facts(before.Record, Evaluated(before)),
+            ShipmentProjection.Facts(Record(), after), accepted, ShipmentId, now, state.State.NotificationsMade);
         state.State.NotificationsMade += changes.Count;
         return index.Address(forwarder, changes);
     }
@@ -269,7 +270,7 @@ public sealed class ShipmentGrain(
     /// </summary>
     private async Task Write()
     {
-        state.State.WakeUpAt = new[] { _outbox.WakeUpAt(clock.GetCurrentInstant()), _evaluation!.Refund.RevocationDue }.Min();
+        state.State.WakeUpAt = new[] { _outbox.WakeUpAt(clock.GetCurrentInstant()), _revocationDue }.Min();
         await state.WriteOrReload(this);
         RememberDurable();
     }
@@ -277,14 +278,28 @@ public sealed class ShipmentGrain(
     private ShipmentRecord Record() => new(
         state.State.Booking!, state.State.BookedAt, state.State.CancelledAt, state.State.Events, state.State.Outbox, state.State.EtaHistory);
 
+    /// <summary>Folds the shipment as it stands now.</summary>
     private ShipmentEvaluation Evaluate() => ShipmentProjection.Evaluate(Record(), policies, clock.GetCurrentInstant());
+
+    /// <summary>Folds the shipment for the next write, which stores when it was folded and when its refund is revoked.</summary>
+    private ShipmentEvaluation EvaluateForWrite()
+    {
+        _evaluatedAt = clock.GetCurrentInstant();
+        var evaluation = ShipmentProjection.Evaluate(Record(), policies, _evaluatedAt);
+        _revocationDue = evaluation.Refund.RevocationDue;
+        return evaluation;
+    }
+
+    /// <summary>The evaluation a stored record had when it was written: a pure function of the record and that instant.</summary>
+    private ShipmentEvaluation Evaluated((ShipmentRecord Record, Instant EvaluatedAt) stored) =>
+        ShipmentProjection.Evaluate(stored.Record, policies, stored.EvaluatedAt);
 
     private void RememberDurable()
     {
         var s = state.State;
-        _durable = (new ShipmentRecord(s.Booking!, s.BookedAt, s.CancelledAt, [.. s.Events], [.. s.Outbox], [.. s.EtaHistory]), _evaluation!);
+        _durable = (new ShipmentRecord(s.Booking!, s.BookedAt, s.CancelledAt, [.. s.Events], [.. s.Outbox], [.. s.EtaHistory]), _evaluatedAt);
     }
 
     private ShipmentView View(bool includeTimeline) =>
-        ShipmentProjection.View(_durable!.Value.Record, _durable.Value.Evaluation, includeTimeline);
+        ShipmentProjection.View(_durable!.Value.Record, Evaluated(_durable.Value), includeTimeline);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
@@ -133,7 +132,7 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
     {
         var row = table.Find(grainId.ToString(), stateName);
         grainState.State = row is null ? activators.GetActivator<T>().Create() : serializer.Deserialize<T>(new BinaryData(row.Payload));
-        grainState.ETag = row?.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.ETag = StateVersions.Etag(row?.Version);
         grainState.RecordExists = row is not null;
         return Task.CompletedTask;
     }
@@ -142,22 +141,18 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
     {
         var payload = serializer.Serialize(grainState.State).ToArray();
         var version = table.Write(
-                grainId.ToString(), stateName, Version(grainState.ETag), payload, (grainState.State as IWakeUpTime)?.WakeUpAt,
+                grainId.ToString(), stateName, StateVersions.Of(grainState.ETag), payload, (grainState.State as IWakeUpTime)?.WakeUpAt,
                 (grainState.State as IListedShipment)?.Listing)
-            ?? throw new InconsistentStateException(
-                $"Version conflict writing {stateName} of {grainId}: stored version is not {grainState.ETag ?? "absent"}",
-                storedEtag: null,
-                currentEtag: grainState.ETag);
-        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
+            ?? throw StateVersions.Conflict("writing", stateName, grainId, grainState);
+        StateVersions.Stored(grainState, version);
         return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (grainState.ETag is not null && !table.Remove(grainId.ToString(), stateName, Version(grainState.ETag)))
+        if (grainState.ETag is not null && !table.Remove(grainId.ToString(), stateName, StateVersions.Of(grainState.ETag)))
         {
-            throw new InconsistentStateException($"Version conflict clearing {stateName} of {grainId}", storedEtag: null, currentEtag: grainState.ETag);
+            throw StateVersions.Conflict("clearing", stateName, grainId, grainState);
         }
 
         grainState.State = activators.GetActivator<T>().Create();
@@ -171,6 +166,4 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
 
     public Task<ShipmentPage> PageAsync(ShipmentQuery query, CancellationToken cancellationToken) => Task.FromResult(table.Page(query));
 
-    private static int? Version(string? etag) =>
-        string.IsNullOrEmpty(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
 }

@@ -108,14 +108,14 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
         grainState.State = stored?.Payload is { } payload
             ? _serializer.Deserialize<T>(new BinaryData(payload))
             : _activators.GetActivator<T>().Create();
-        grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
+        grainState.ETag = StateVersions.Etag(stored?.Version);
         grainState.RecordExists = stored is not null;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = new StateKey(grainId.ToString(), stateName);
-        var expected = Version(grainState.ETag);
+        var expected = StateVersions.Of(grainState.ETag);
         var write = new StateWrite(
             key,
             _serializer.Serialize(grainState.State).ToArray(),
@@ -123,17 +123,13 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
             (grainState.State as IWakeUpTime)?.WakeUpAt,
             (grainState.State as IListedShipment)?.Listing);
         var version = await _writes.Submit(write)
-            ?? throw new InconsistentStateException(
-                $"Version conflict writing {stateName} of {grainId}: stored version is not {grainState.ETag ?? "absent"}",
-                storedEtag: null,
-                currentEtag: grainState.ETag);
-        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
+            ?? throw StateVersions.Conflict("writing", stateName, grainId, grainState);
+        StateVersions.Stored(grainState, version);
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Version(grainState.ETag) is { } expected)
+        if (StateVersions.Of(grainState.ETag) is { } expected)
         {
             var deleted = await _database.RunAsync(async connection =>
             {
@@ -146,8 +142,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
             });
             if (deleted == 0)
             {
-                throw new InconsistentStateException(
-                    $"Version conflict clearing {stateName} of {grainId}", storedEtag: null, currentEtag: grainState.ETag);
+                throw StateVersions.Conflict("clearing", stateName, grainId, grainState);
             }
         }
 
@@ -378,8 +373,6 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
     private static NpgsqlParameter<DateTime?[]> Times(IEnumerable<Instant?> values) =>
         new() { TypedValue = values.Select(v => v?.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
 
-    private static int? Version(string? etag) =>
-        string.IsNullOrEmpty(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
