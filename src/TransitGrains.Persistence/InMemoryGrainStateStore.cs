@@ -131,9 +131,7 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var row = table.Find(grainId.ToString(), stateName);
-        grainState.State = row is null ? activators.GetActivator<T>().Create() : serializer.Deserialize<T>(new BinaryData(row.Payload));
-        grainState.ETag = StateVersions.Etag(row?.Version);
-        grainState.RecordExists = row is not null;
+        StateVersions.Loaded(grainState, row?.Payload, row?.Version, serializer, activators);
         return Task.CompletedTask;
     }
 
@@ -155,9 +153,7 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
             throw StateVersions.Conflict("clearing", stateName, grainId, grainState);
         }
 
-        grainState.State = activators.GetActivator<T>().Create();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        StateVersions.Cleared(grainState, activators);
         return Task.CompletedTask;
     }
 
@@ -165,5 +161,4 @@ public sealed class InMemoryGrainStateStore(InMemoryStateTable table, IGrainStor
         Task.FromResult(table.Due(now, limit));
 
     public Task<ShipmentPage> PageAsync(ShipmentQuery query, CancellationToken cancellationToken) => Task.FromResult(table.Page(query));
-
 }

@@ -105,11 +105,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var stored = await _reads.Submit(new StateRead(new StateKey(grainId.ToString(), stateName)));
-        grainState.State = stored?.Payload is { } payload
-            ? _serializer.Deserialize<T>(new BinaryData(payload))
-            : _activators.GetActivator<T>().Create();
-        grainState.ETag = StateVersions.Etag(stored?.Version);
-        grainState.RecordExists = stored is not null;
+        StateVersions.Loaded(grainState, stored?.Payload, stored?.Version, _serializer, _activators);
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -146,9 +142,7 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
             }
         }
 
-        grainState.State = _activators.GetActivator<T>().Create();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        StateVersions.Cleared(grainState, _activators);
     }
 
     public Task<IReadOnlyList<GrainId>> DueAsync(Instant now, int limit, CancellationToken cancellationToken) =>
@@ -372,7 +366,6 @@ public sealed class PostgresGrainStateStore : IGrainStorage, IWakeUpSchedule, IS
 
     private static NpgsqlParameter<DateTime?[]> Times(IEnumerable<Instant?> values) =>
         new() { TypedValue = values.Select(v => v?.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
-
 
     public async ValueTask DisposeAsync()
     {
