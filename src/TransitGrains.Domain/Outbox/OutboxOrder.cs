@@ -35,15 +35,17 @@ public static class OutboxOrder
         Lanes(entries).Where(lane => IsDue(lane[0], now)).ToList();
 
     /// <summary>
-    /// When the grain must be woken if nothing else happens, so that what waits is not forgotten after a crash: each
-    /// unsettled entry asks for its next attempt, but never sooner than <paramref name="safetyNet"/> from now (while the
-    /// grain lives, its timer delivers before that); null when nothing waits.
+    /// When the grain must be woken if nothing else happens, so that what waits is not forgotten after a crash: the first
+    /// unsettled entry of each lane (the only one that may be tried) asks for its next attempt, but never sooner than
+    /// <paramref name="safetyNet"/> from now (while the grain lives, its timer delivers before that); null when nothing
+    /// waits. The entries held back behind a failed one ask nothing: they would wake the grain every
+    /// <paramref name="safetyNet"/> only to find their lane still waiting.
     /// </summary>
     public static Instant? WakeUpAt<T>(IEnumerable<T> entries, Instant now, Duration safetyNet) where T : IOutboxEntry
     {
         var earliest = now + safetyNet;
         Instant? wakeUp = null;
-        foreach (var entry in entries.Where(e => !e.IsSettled))
+        foreach (var entry in Lanes(entries).Select(lane => lane[0]))
         {
             var asked = entry.NextAttemptAt is { } next && next > earliest ? next : earliest;
             wakeUp = wakeUp is { } sooner && sooner < asked ? sooner : asked;

@@ -66,6 +66,14 @@ public class OutboxOrderTests
     }
 
     [Fact]
+    public void Entries_held_back_behind_a_waiting_one_do_not_wake_the_grain_before_their_lane_may_go_on()
+    {
+        var safetyNet = Duration.FromMinutes(1);
+        Assert.Equal(Now + Duration.FromHours(5), OutboxOrder.WakeUpAt([Waiting("a", "A", 5 * 3600), new Entry("b", "A")], Now, safetyNet));
+        Assert.Equal(Now + safetyNet, OutboxOrder.WakeUpAt([Waiting("a", "A", 5 * 3600), new Entry("b", "A"), new Entry("c", "C")], Now, safetyNet));
+    }
+
+    [Fact]
     public void A_lane_waiting_beyond_the_horizon_is_not_due_soon_even_with_fresh_entries_behind_it()
     {
         Entry[] entries = [Waiting("a1", "A", 300), new("a2", "A")];
