@@ -14,6 +14,9 @@ internal sealed class SharedWrites<TState>(IPersistentState<TState> state)
     private Task _latest = Task.CompletedTask;
     private bool _nextNotStarted;
 
+    /// <summary>The latest write asked for: in flight, waiting for the one before it, or done.</summary>
+    public Task Latest => _latest;
+
     /// <summary>Completes once a write that started after this call's changes has stored them.</summary>
     public Task WriteAsync(IGrainBase grain)
     {

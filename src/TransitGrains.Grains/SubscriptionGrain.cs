@@ -20,7 +20,7 @@ public sealed class SubscriptionState
 
 /// <summary>
 /// A webhook subscription: its definition, keys and deliveries log. Attempts run interleaved (one per shipment at a time,
-/// many shipments at once); their log entries are written together, a write at a time (<see cref="Save"/>).
+/// many shipments at once); their log entries are written together, a write at a time (<see cref="SharedWrites{TState}"/>).
 /// </summary>
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.Transit)] IPersistentState<SubscriptionState> state,
@@ -28,15 +28,14 @@ public sealed class SubscriptionGrain(
     WebhookRetrySchedule schedule,
     IClock clock) : Grain, ISubscriptionGrain
 {
-    private Task? _saving;
-    private bool _unsaved;
+    private readonly SharedWrites<SubscriptionState> _writes = new(state);
 
     private ISubscriptionRegistryGrain Registry => GrainFactory.GetGrain<ISubscriptionRegistryGrain>(0);
 
     public async Task Create(Subscription subscription, byte[] key)
     {
         state.State = new SubscriptionState { Subscription = subscription, Keys = [new SigningKey(key, null)] };
-        await Save();
+        await _writes.WriteAsync(this);
         await Registry.Put(subscription);
     }
 
@@ -56,7 +55,7 @@ public sealed class SubscriptionGrain(
         {
             // From here on an attempt finds no subscription, and writes nothing.
             state.State = new SubscriptionState();
-            if (_saving is { IsCompleted: false } saving)
+            if (_writes.Latest is { IsCompleted: false } saving)
             {
                 await saving;
             }
@@ -86,7 +85,7 @@ public sealed class SubscriptionGrain(
             state.State.Keys[^1] with { RetiresAt = now + SigningKey.RotationOverlap },
             new SigningKey(key, null),
         ];
-        await Save();
+        await _writes.WriteAsync(this);
         return subscription;
     }
 
@@ -135,7 +134,7 @@ public sealed class SubscriptionGrain(
 
         if (state.State.Subscription is not null)
         {
-            await Save();
+            await _writes.WriteAsync(this);
         }
 
         return new WebhookDeliveryResult(outcome, now, next);
@@ -154,25 +153,6 @@ public sealed class SubscriptionGrain(
             default:
                 TransitMetrics.WebhookGivenUp();
                 break;
-        }
-    }
-
-    /// <summary>
-    /// Writes the state, one write at a time: a change made while a write is under way is written by the next one, which
-    /// every caller waiting meanwhile shares, so a burst of attempts costs a few writes, not one each.
-    /// </summary>
-    private Task Save()
-    {
-        _unsaved = true;
-        return _saving is { IsCompleted: false } running ? running : _saving = SaveAll();
-    }
-
-    private async Task SaveAll()
-    {
-        while (_unsaved)
-        {
-            _unsaved = false;
-            await state.WriteOrReload(this);
         }
     }
 }
