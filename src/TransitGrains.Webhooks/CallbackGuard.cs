@@ -20,8 +20,6 @@ public sealed class CallbackGuard(bool allowPrivateNetworks, Func<string, Cancel
 {
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
 
-    public bool AllowsPrivateNetworks => allowPrivateNetworks;
-
     public async Task<string?> RefusalAsync(Uri url, CancellationToken ct)
     {
         if (allowPrivateNetworks)

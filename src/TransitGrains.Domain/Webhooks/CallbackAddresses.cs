@@ -66,10 +66,4 @@ public static class CallbackAddresses
         url = parsed;
         return null;
     }
-
-    /// <summary>An IP literal's address, or null when the host is a name (which only a resolver can place).</summary>
-    public static IPAddress? Literal(Uri url) =>
-        url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var address)
-            ? address
-            : null;
 }
