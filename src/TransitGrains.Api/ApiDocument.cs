@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
@@ -7,6 +8,7 @@ using Microsoft.OpenApi;
 using NodaTime;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Api;
@@ -163,16 +165,17 @@ public static class ApiDocument
     private const string Code = "^[A-Z0-9_.-]+$";
     private const string UnLocode = "^[A-Z]{2}[A-Z2-9]{3}$";
     internal const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
+    private static readonly string TypeChoices = $"^({string.Join("|", NotificationTypes.All.Select(Regex.Escape))})$";
 
     /// <summary>What api.md allows in each request type; the server checks the same and names every bad field.</summary>
     private static readonly Dictionary<Type, Action<OpenApiSchema>> RequestSchemas = new()
     {
         [typeof(BookingBody)] = schema => Describe(schema, ["shipmentId", "containers", "tradeMode", "legs"],
-            ("shipmentId", Text("Unique; 3-40 of A-Z 0-9 - _ .", Code, 3, 40)),
+            ("shipmentId", Text("Unique; 3-40 of A-Z 0-9 - _ .", Code, ReferenceCode.ShipmentIdMinLength, ReferenceCode.ShipmentIdMaxLength)),
             ("forwarder", Text("The forwarder booked for: required with an admin key; a forwarder key books for its own.")),
-            ("containers", Strings("1-500 ISO 6346 container numbers, no repeats; each in one active shipment at a time.", ContainerNumber, 1, 500)),
+            ("containers", Strings("1-500 ISO 6346 container numbers, no repeats; each in one active shipment at a time.", ContainerNumber, 1, BookingValidator.MaxContainers)),
             ("tradeMode", Choice("How the goods are exported.", typeof(TradeMode))))
-            .Items("legs", "1-10 legs; each leg's from is the previous leg's to.", 1, 10),
+            .Items("legs", "1-10 legs; each leg's from is the previous leg's to.", 1, BookingValidator.MaxLegs),
         [typeof(ExportDeclarationRequest)] = schema => Describe(schema, ["number", "exporterTaxId"],
             ("number", Text("The export declaration's number.")),
             ("exporterTaxId", Text("The exporter's tax id.")),
@@ -207,7 +210,7 @@ public static class ApiDocument
                 Description = "Absolute https URL (http too in the Development environment) where notifications are posted; outside "
                     + "Development its host may not be or resolve to a loopback, private, link-local or multicast address.",
             }),
-            ("types", Strings("Notification types; all four when missing or empty.", TypeChoices, 0, 4)),
+            ("types", Strings("Notification types; all four when missing or empty.", TypeChoices, 0, NotificationTypes.All.Count)),
             ("shipmentIds", Strings("Only these shipments; any when missing or empty.", Code, 0, SubscriptionValidator.MaxFilterValues)),
             ("containers", Strings("Only notifications about these containers (an event's own container, else every container of its "
                 + "shipment); any when missing or empty.", ContainerNumber, 0, SubscriptionValidator.MaxFilterValues)),
@@ -218,7 +221,6 @@ public static class ApiDocument
             ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
     };
 
-    private const string TypeChoices = "^shipment\\.(event|status_changed|eta_changed|tax_refund_changed)$";
     private const string Secret = "^whsec_[A-Za-z0-9+/]+={0,2}$";
 
     private static OpenApiSchema Describe(OpenApiSchema schema, string[] required, params (string Name, OpenApiSchema Schema)[] properties)

@@ -15,9 +15,9 @@ public static class BookingValidator
     {
         var errors = new ValidationErrors();
 
-        if (!ReferenceCode.IsValid(request.ShipmentId, 3, 40))
+        if (!ReferenceCode.IsShipmentId(request.ShipmentId))
         {
-            errors.Add("shipmentId", ReferenceCode.Describe(3, 40));
+            errors.Add("shipmentId", ReferenceCode.ShipmentIdRule);
         }
 
         var containers = ValidateContainers(request.Containers, errors);

@@ -5,6 +5,14 @@ namespace TransitGrains.Domain.Identifiers;
 /// </summary>
 public static class ReferenceCode
 {
+    /// <summary>A shipment id's length: what a booking and a subscription's shipment filter both accept.</summary>
+    public const int ShipmentIdMinLength = 3;
+    public const int ShipmentIdMaxLength = 40;
+
+    public static bool IsShipmentId(string? text) => IsValid(text, ShipmentIdMinLength, ShipmentIdMaxLength);
+
+    public static string ShipmentIdRule => Describe(ShipmentIdMinLength, ShipmentIdMaxLength);
+
     public static bool IsValid(string? text, int minLength, int maxLength)
     {
         if (text is null || text.Length < minLength || text.Length > maxLength)

@@ -38,7 +38,7 @@ public static class SubscriptionValidator
         var types = Values(request.Types, "types", errors, text =>
             NotificationTypes.All.Contains(text, StringComparer.Ordinal) ? (text, null) : (null, $"one of {string.Join(", ", NotificationTypes.All)}"));
         var shipmentIds = Values(request.ShipmentIds, "shipmentIds", errors, text =>
-            ReferenceCode.IsValid(text, 3, 40) ? (text, null) : (null, ReferenceCode.Describe(3, 40)));
+            ReferenceCode.IsShipmentId(text) ? (text, null) : (null, ReferenceCode.ShipmentIdRule));
         var containers = Values(request.Containers, "containers", errors, text =>
             ContainerNumber.TryParse(text, out var number, out var error) ? (number.Value, null) : (null, error));
         var eventCodes = Values(request.EventCodes, "eventCodes", errors, text =>
