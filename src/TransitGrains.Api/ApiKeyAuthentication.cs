@@ -161,6 +161,8 @@ public static class ApiCallers
 {
     /// <summary>The caller of an endpoint that requires a key (its authorization policy has let it through).</summary>
     public static ApiCaller Caller(this HttpContext context) =>
-        context.User.Identities.OfType<ApiKeyIdentity>().FirstOrDefault()?.Caller
-            ?? throw new InvalidOperationException("no API key caller: the endpoint must require one of ApiPolicies");
+        context.ApiKey()?.Caller ?? throw new InvalidOperationException("no API key caller: the endpoint must require one of ApiPolicies");
+
+    /// <summary>The API key the request presented, once authenticated; null without a valid one.</summary>
+    public static ApiKeyIdentity? ApiKey(this HttpContext context) => context.User.Identities.OfType<ApiKeyIdentity>().FirstOrDefault();
 }

@@ -40,7 +40,7 @@ public sealed record ApiCaller(ApiRole Role, string Name, string? Forwarder, IRe
     public bool MayReport(EventType type) => EventTypes.Contains(type);
 
     /// <summary>Forwarders see only their own shipments; everyone else with access sees all.</summary>
-    public bool Sees(string forwarder) => Role != ApiRole.Forwarder || Forwarder == forwarder;
+    public bool Sees(string? forwarder) => Role != ApiRole.Forwarder || Forwarder == forwarder;
 }
 
 /// <summary>A configured key that a request presented: its SHA-256 (hex), which names it without revealing it, and its caller.</summary>

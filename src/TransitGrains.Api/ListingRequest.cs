@@ -39,8 +39,7 @@ public static class ListingRequest
             }
         }
 
-        var size = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
+        if (!QueryLimit.TryRead(limit, DefaultLimit, MaxLimit, out var size))
         {
             errors.Add("limit", $"a whole number from 1 to {MaxLimit} (default {DefaultLimit})");
         }

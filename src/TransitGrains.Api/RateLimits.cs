@@ -81,7 +81,7 @@ public static class RateLimits
 
     private static RateLimitPartition<string> Partition(HttpContext context, IReadOnlyDictionary<string, RequestBudget> budgets)
     {
-        var key = context.User.Identities.OfType<ApiKeyIdentity>().FirstOrDefault();
+        var key = context.ApiKey();
         var (name, partition) = key is null
             ? (Anonymous, $"address:{context.Connection.RemoteIpAddress}")
             : (BudgetOf[key.Caller.Role], $"key:{key.KeyHash}");
@@ -103,7 +103,7 @@ public static class RateLimits
             : 1;
         var http = rejected.HttpContext;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var who = http.User.Identities.OfType<ApiKeyIdentity>().Any() ? "This API key" : "This client address";
+        var who = http.ApiKey() is not null ? "This API key" : "This client address";
         await Problems.TooManyRequests(who, seconds).ExecuteAsync(http);
     }
 }

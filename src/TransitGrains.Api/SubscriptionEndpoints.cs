@@ -195,8 +195,7 @@ public static class SubscriptionEndpoints
     private static async Task<IResult> Deliveries(
         string subscriptionId, [Description($"1-200, default 50")] string? limit, HttpContext http, IGrainFactory grains)
     {
-        var count = DefaultDeliveries;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDeliveries))
+        if (!QueryLimit.TryRead(limit, DefaultDeliveries, MaxDeliveries, out var count))
         {
             return Problems.Field("limit", $"a whole number from 1 to {MaxDeliveries}");
         }
@@ -211,7 +210,7 @@ public static class SubscriptionEndpoints
     {
         var caller = http.Caller();
         var subscription = await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Definition();
-        return subscription is not null && (caller.Role == ApiRole.Admin || subscription.Forwarder == caller.Forwarder) ? subscription : null;
+        return subscription is not null && caller.Sees(subscription.Forwarder) ? subscription : null;
     }
 
     // Another forwarder's subscription is answered exactly like a missing one, so that its existence is not revealed.
