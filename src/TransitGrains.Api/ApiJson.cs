@@ -1,27 +1,17 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.Api;
 
 public static class ApiJson
 {
-    /// <summary>camelCase, enums as their UPPER_CASE names, times as ISO-8601 with offset (instants in UTC, "Z").</summary>
-    public static void Configure(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.Converters.Add(new JsonStringEnumConverter());
-        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
-    }
-
     public static readonly JsonSerializerOptions Options = Create();
 
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        Configure(options);
+        ApiJsonConventions.Configure(options);
         return options;
     }
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using TransitGrains.Abstractions;
 
 namespace TransitGrains.Api;
 
@@ -31,7 +32,7 @@ public static class TransitApi
         services.AddAuthorization(ApiPolicies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
         services.AddTransitRateLimits(configuration, environment.IsDevelopment());
-        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.Configure<JsonOptions>(o => ApiJsonConventions.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddHealthChecks();

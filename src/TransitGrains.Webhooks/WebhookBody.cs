@@ -1,8 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using TransitGrains.Abstractions;
 using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Webhooks;
@@ -69,8 +67,7 @@ public static class WebhookBody
             // Written once and signed: '+' in an offset stays '+' (the default encoder escapes for HTML, which this is not).
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
-        options.Converters.Add(new JsonStringEnumConverter());
-        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+        ApiJsonConventions.Configure(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
