@@ -9,7 +9,7 @@ internal static class ServiceScript
     public static async Task<string> RunAsync(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(script), "scripts", script));
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", script));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -27,18 +27,5 @@ internal static class ServiceScript
         // The scripts print VARIABLE='...' for eval.
         var line = (await output).Trim();
         return line.Length == 0 ? "" : line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim('\'');
-    }
-
-    private static string RepositoryRoot(string script)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "scripts", script)))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"scripts/{script} not found above {AppContext.BaseDirectory}");
     }
 }

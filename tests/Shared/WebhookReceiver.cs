@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -60,19 +58,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(int? port = null)
     {
-        var chosen = port ?? FreePort();
+        var chosen = port ?? FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder([$"--urls=http://127.0.0.1:{chosen}"]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var receiver = new WebhookReceiver(builder.Build(), chosen);
         await receiver._app.StartAsync();
         return receiver;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public string Url(string path) => new Uri(BaseAddress, path).ToString();

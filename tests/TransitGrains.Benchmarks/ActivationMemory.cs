@@ -92,7 +92,7 @@ public static class ActivationMemory
         var configuration = new ConfigurationBuilder().Build();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(ChildProcess.FreePort(), ChildProcess.FreePort());
+            silo.UseLocalhostClustering(FreePorts.Next(), FreePorts.Next());
             silo.UseInMemoryReminderService();
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Transit, (services, _) =>
                 storage.Using(GrainStateSerialization.Binary(services.GetRequiredService<Serializer>())));

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace TransitGrains.Benchmarks;
@@ -35,7 +34,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static async Task<ChildProcess> StartAsync(string dll, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
@@ -166,13 +165,6 @@ public sealed class ChildProcess : IAsyncDisposable
                 _output.Remove(0, 100_000);
             }
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -221,7 +221,7 @@ public static class EndToEnd
     private static Task<ChildProcess> StartSilo(Settings s, string connection, string queueName = TaxQueueName) => ChildProcess.StartAsync(s.SiloDll,
     [
         "--environment=Development", $"--ConnectionStrings:Transit={connection}", $"--ConnectionStrings:TaxQueue={s.Queue}", $"--Transit:TaxRefund:QueueName={queueName}",
-        $"--Transit:Cluster:SiloPort={ChildProcess.FreePort()}", $"--Transit:Cluster:GatewayPort={ChildProcess.FreePort()}",
+        $"--Transit:Cluster:SiloPort={FreePorts.Next()}", $"--Transit:Cluster:GatewayPort={FreePorts.Next()}",
         "--Logging:LogLevel:Default=Warning",
     ], TimeSpan.FromSeconds(120));
 

@@ -80,7 +80,7 @@ public static class ListingBenchmark
         await using var silo = await ChildProcess.StartAsync(siloDll,
         [
             "--environment=Development", $"--ConnectionStrings:Transit={database}",
-            $"--Transit:Cluster:SiloPort={ChildProcess.FreePort()}", $"--Transit:Cluster:GatewayPort={ChildProcess.FreePort()}",
+            $"--Transit:Cluster:SiloPort={FreePorts.Next()}", $"--Transit:Cluster:GatewayPort={FreePorts.Next()}",
             "--Logging:LogLevel:Default=Warning",
         ], TimeSpan.FromSeconds(120));
         using var http = Client(silo, "dev-forwarder-key");

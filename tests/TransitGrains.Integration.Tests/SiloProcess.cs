@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace TransitGrains.Integration.Tests;
@@ -46,8 +45,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(
         IReadOnlyDictionary<string, string> settings, int? httpPort = null, int? siloPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var http = httpPort ?? FreePort();
-        var clusterPort = siloPort ?? FreePort();
+        var http = httpPort ?? FreePorts.Next();
+        var clusterPort = siloPort ?? FreePorts.Next();
         var program = SiloProgram();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -60,7 +59,7 @@ public sealed class SiloProcess : IAsyncDisposable
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{http}");
         start.ArgumentList.Add("--environment=Development");
         start.ArgumentList.Add($"--Transit:Cluster:SiloPort={clusterPort}");
-        start.ArgumentList.Add($"--Transit:Cluster:GatewayPort={FreePort()}");
+        start.ArgumentList.Add($"--Transit:Cluster:GatewayPort={FreePorts.Next()}");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
@@ -178,21 +177,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/{Configuration}/net10.0/
         var framework = testOutput.Name;
         var configuration = testOutput.Parent!.Name;
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TransitGrains.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var program = Path.Combine(root?.FullName ?? throw new InvalidOperationException("TransitGrains.sln not found above the test output"),
-            "silo", "TransitGrains.Silo", "bin", configuration, framework, "TransitGrains.Silo.dll");
+        var program = Path.Combine(Repository.Root, "silo", "TransitGrains.Silo", "bin", configuration, framework, "TransitGrains.Silo.dll");
         return File.Exists(program) ? program : throw new FileNotFoundException("build the silo first", program);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -18,7 +18,7 @@ public sealed class WebhookCrashTests(ITestOutputHelper output)
     public async Task Every_notification_made_while_the_receiver_was_down_arrives_after_a_SIGKILL_and_a_restart_in_order()
     {
         // Nothing listens on the receiver's port yet: it is down. Retries every second, for longer than the test takes.
-        var port = WebhookReceiver.FreePort();
+        var port = FreePorts.Next();
         var settings = new Dictionary<string, string> { ["ConnectionStrings:Transit"] = await TestServices.CreateDatabaseAsync() };
         for (var i = 0; i < 100; i++)
         {

@@ -305,7 +305,7 @@ public sealed class GrainStateStoreTests(PostgresDatabases databases) : IClassFi
     [Fact]
     public async Task While_the_database_cannot_be_reached_every_call_fails_as_unavailable_and_no_write_is_acknowledged()
     {
-        var nobody = new NpgsqlConnectionStringBuilder(_db) { Port = TestSilo.FreePort(), Timeout = 2 }.ConnectionString;
+        var nobody = new NpgsqlConnectionStringBuilder(_db) { Port = FreePorts.Next(), Timeout = 2 }.ConnectionString;
         await using var unreachable = new TransitDatabase(nobody, "store-tests");
         await using var store = NewStore(unreachable);
         var writes = Enumerable.Range(0, 10).Select(i => (Grain: Grain($"unreachable-{i}"), State: State("v1"))).ToList();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -29,8 +28,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public static async Task<TestSilo> StartAsync(string connectionString, string clusterId, Action<ISiloBuilder>? configure = null)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
         var host = new HostBuilder()
             .UseOrleans(silo =>
             {
@@ -63,12 +62,5 @@ public sealed class TestSilo : IAsyncDisposable
     {
         await StopAsync();
         _host.Dispose();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

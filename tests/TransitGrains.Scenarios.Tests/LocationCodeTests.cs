@@ -13,7 +13,7 @@ namespace TransitGrains.Scenarios.Tests;
 /// </summary>
 public sealed partial class LocationCodeTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     [Fact]
     public void The_shipped_refund_notices_name_known_locations()
@@ -87,15 +87,4 @@ public sealed partial class LocationCodeTests
 
     [GeneratedRegex(@"\b[A-Z]{2}[A-Z2-9]{3}\b")]
     private static partial Regex LocodeShaped();
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TransitGrains.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("TransitGrains.sln not found above the test output");
-    }
 }

@@ -110,7 +110,7 @@ public sealed class HttpWebhookSenderTests : IAsyncLifetime
             new WebhookResponse(500, null, "answered 500 Internal Server Error"),
         ], answers);
 
-        var nobody = new Uri($"http://127.0.0.1:{WebhookReceiver.FreePort()}/nobody");
+        var nobody = new Uri($"http://127.0.0.1:{FreePorts.Next()}/nobody");
         var refused = await sender.SendAsync(Request("x", Departure(), Secret) with { CallbackUrl = nobody }, CancellationToken.None);
         Assert.Null(refused.StatusCode);
         Assert.Contains("refused", refused.Error, StringComparison.OrdinalIgnoreCase);
