@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using NodaTime;
 using TransitGrains.ForwarderCli;
@@ -12,15 +9,9 @@ namespace TransitGrains.Scenarios.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class ForwarderCliTests(TransitSilo silo)
 {
-    private Task<(int Code, string Output)> Cli(params string[] args) => Cli(new WatchedOutput(), args);
+    private Task<(int Code, string Output)> Cli(params string[] args) => silo.Cli(new WatchedOutput(), args);
 
-    private async Task<(int Code, string Output)> Cli(WatchedOutput output, params string[] args)
-    {
-        var code = await ForwarderCommands.Build()
-            .Parse([.. args, "--url", silo.BaseAddress.ToString(), "--api-key", TransitSilo.ForwarderKey])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        return (code, output.Text);
-    }
+    private Task<(int Code, string Output)> Cli(WatchedOutput output, params string[] args) => silo.Cli(output, args);
 
     [Fact]
     public async Task Book_from_a_file_show_list_and_watch_until_completed()
@@ -97,53 +88,5 @@ public sealed class ForwarderCliTests(TransitSilo silo)
         var time = NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(answered).Value;
 
         Assert.Equal(shown, LocalTimes.Format(time));
-    }
-
-    /// <summary>What a command printed so far, readable while it still runs (watch writes from its own loop).</summary>
-    private sealed class WatchedOutput : TextWriter
-    {
-        public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
-
-        private readonly StringBuilder _text = new();
-
-        public override Encoding Encoding => Encoding.UTF8;
-
-        public string Text
-        {
-            get
-            {
-                lock (_text)
-                {
-                    return _text.ToString();
-                }
-            }
-        }
-
-        public override void Write(char value)
-        {
-            lock (_text)
-            {
-                _text.Append(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_text)
-            {
-                _text.Append(value);
-            }
-        }
-
-        /// <summary>Polls until the output holds <paramref name="expected"/>; at the ceiling fails with what was printed.</summary>
-        public async Task WaitForAsync(string expected)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!Text.Contains(expected, StringComparison.Ordinal))
-            {
-                Assert.True(clock.Elapsed < Ceiling, $"not printed within {Ceiling}: {expected}\nprinted:\n{Text}");
-                await Task.Delay(100);
-            }
-        }
     }
 }

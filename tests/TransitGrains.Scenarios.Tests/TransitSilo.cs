@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using NodaTime;
+using TransitGrains.ForwarderCli;
 using TransitGrains.PortSimulator;
 using TransitGrains.Silo;
 
@@ -61,6 +63,15 @@ public sealed class TransitSilo : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    /// <summary>Runs the forwarder CLI against this silo with the development forwarder key; answers its exit code and output.</summary>
+    internal async Task<(int Code, string Output)> Cli(WatchedOutput output, params string[] args)
+    {
+        var code = await ForwarderCommands.Build()
+            .Parse([.. args, "--url", BaseAddress.ToString(), "--api-key", ForwarderKey])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+        return (code, output.Text);
     }
 
     /// <summary>Runs a plan with the simulator's runner (quietly) for <see cref="Forwarder"/>.</summary>

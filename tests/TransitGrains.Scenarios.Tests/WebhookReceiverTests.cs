@@ -1,10 +1,8 @@
-using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using NodaTime;
-using TransitGrains.ForwarderCli;
 using TransitGrains.PortSimulator;
 using TransitGrains.WebhookReceiver;
 
@@ -22,7 +20,7 @@ public sealed class WebhookReceiverTests(TransitSilo silo)
     [Fact]
     public async Task Subscribed_with_the_CLI_the_receiver_prints_each_notification_of_a_journey_once()
     {
-        var printed = new StringWriter();
+        var printed = new WatchedOutput();
         var (receiver, url) = await StartReceiver(printed, Secret);
         await using var _ = receiver;
         var callback = new Uri(url, ReceiverApp.Path).ToString();
@@ -42,8 +40,8 @@ public sealed class WebhookReceiverTests(TransitSilo silo)
             PortEvents.Equipment(id, "LOAD", container, shunde, t0 - Duration.FromHours(1), "BARGE", barge),
             PortEvents.Transport("DEPA", "BARGE", barge, shunde, t0 + Duration.FromMinutes(20)));
 
-        await Until(() => printed.ToString().Contains("ETA ", StringComparison.Ordinal), printed);
-        var lines = printed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await printed.WaitForAsync("ETA ", TimeSpan.FromSeconds(30));
+        var lines = printed.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string Line(string type, string what) => $"{type,-27}  {id}  {what}";
         Assert.Contains(lines, l => l.Contains(Line("shipment.event", $"LOAD at {shunde.Code}"), StringComparison.Ordinal)
             && l.EndsWith($"container {container} BARGE {barge}, reported by {ApiKeyName(TransitSilo.AdminKey)}", StringComparison.Ordinal));
@@ -63,7 +61,7 @@ public sealed class WebhookReceiverTests(TransitSilo silo)
     [Fact]
     public async Task A_delivery_is_refused_unless_signed_with_the_secret_within_the_tolerance_and_a_repeat_is_acknowledged_not_printed()
     {
-        var printed = new StringWriter();
+        var printed = new WatchedOutput();
         var rotated = "whsec_" + Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
         var clock = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
         var (receiver, url) = await StartReceiver(printed, $"{Secret} {rotated}", clock);
@@ -82,7 +80,7 @@ public sealed class WebhookReceiverTests(TransitSilo silo)
         Assert.Equal(HttpStatusCode.Unauthorized, await Post(http, "msg_6", now + 301, body, Secret));
         Assert.Equal(HttpStatusCode.Unauthorized, await Post(http, "", now, body, Secret));
 
-        var lines = printed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = printed.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["msg_1", "msg_2"], lines.Where(l => !l.StartsWith("refused", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
         Assert.Contains("msg_1  shipment.status_changed      GZ27-1  status BOOKED -> IN_TRANSIT", lines);
         Assert.Equal(5, lines.Count(l => l.StartsWith("refused", StringComparison.Ordinal)));
@@ -109,29 +107,12 @@ public sealed class WebhookReceiverTests(TransitSilo silo)
         return response.StatusCode;
     }
 
-    private async Task<(int Code, string Output)> Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var code = await ForwarderCommands.Build()
-            .Parse([.. args, "--url", silo.BaseAddress.ToString(), "--api-key", TransitSilo.ForwarderKey])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
-        return (code, output.ToString());
-    }
+    private Task<(int Code, string Output)> Cli(params string[] args) => silo.Cli(new WatchedOutput(), args);
 
     private static string ApiKeyName(string key) => TransitGrains.Api.ApiKeyRegistry.Hash(key)[..8];
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private static async Task Until(Func<bool> condition, StringWriter printed)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not printed within 30 s; printed:\n{printed}");
-            await Task.Delay(50);
-        }
     }
 }
