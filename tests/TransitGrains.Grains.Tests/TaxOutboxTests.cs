@@ -96,6 +96,12 @@ public sealed class TaxOutboxTests : IDisposable
         var delivered = await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
         Assert.Equal(TaxRefundStatus.TRIGGERED, delivered.TaxRefund.Status);
         Assert.Equal(messageId, Assert.Single(RecordingPublisher.For(s.Id)).MessageId);
+
+        // The outbox's next delivery, of the revocation a revoked declaration causes, sends only that one: the trigger
+        // that waited out the outage is not sent again once marked delivered.
+        Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(Make.Customs(EventCode.CUSX, s.Booking.Containers[0], "CNSUD", Make.ChinaTime(11, 0))));
+        await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_REVOKED);
+        Assert.Equal([TaxRefundTriggerKinds.RefundEligible, TaxRefundTriggerKinds.RefundRevoked], RecordingPublisher.For(s.Id).Select(m => m.Kind));
     }
 
     [Fact]
