@@ -129,7 +129,7 @@ public static class EndToEnd
         IngestResult? plain = null;
         await Phase(report, "plain reference", [], async () =>
         {
-            var plainDb = await CreateDatabase(s.Postgres, "plain");
+            var plainDb = await FreshDatabase(s.Postgres, "plain");
             await using var reference = await ChildProcess.StartAsync(s.PlainDll, [$"--ConnectionStrings:Plain={plainDb}"], TimeSpan.FromSeconds(60));
             using var api = new TransitApi(reference.BaseAddress, AdminKey, connections: s.Concurrency * 2);
             await Book([api], flat.Bookings, s.Concurrency, new Samples("plain booking"));
@@ -365,7 +365,7 @@ public static class EndToEnd
     /// <summary>The flat-out ingest again, on a fresh database, against a cluster of <see cref="Settings.Silos"/> silo processes.</summary>
     private static async Task<FlatOutResult> ScaleOut(Report report, Settings s, Load flat, IReadOnlyList<IReadOnlyList<PortEvent>> batches)
     {
-        var database = await CreateDatabase(s.Postgres, "transit_scaleout");
+        var database = await FreshDatabase(s.Postgres, "transit_scaleout");
         await Migrate(s, database);
         var silos = new List<ChildProcess>();
         var apis = new List<TransitApi>();
@@ -422,7 +422,7 @@ public static class EndToEnd
         return taken;
     }
 
-    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static string Describe(IngestResult r, bool withRate = true) =>
         $"{(withRate ? $"{r.EventsPerSecond:F0} events/s " : "")}({r.Events} in {r.Elapsed.TotalSeconds:F1} s, {r.Batches} batches; {r.Accepted} accepted, {r.Duplicate} duplicate, {r.Rejected} rejected"
@@ -620,17 +620,16 @@ public static class EndToEnd
             + $"{containers / n:F0} containers, {shipments / n:F0} shipments, {conveyances / n:F0} conveyances (+ fan-out); event ids: 1 SQL statement";
     }
 
-    private static async Task<string> CreateDatabase(string postgres, string name)
+    /// <summary>A new, empty database of that name on the benchmark's PostgreSQL (one left by an earlier run is dropped).</summary>
+    internal static async Task<string> FreshDatabase(string postgres, string name)
     {
-        await using (var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Database = "postgres", Pooling = false }.ConnectionString))
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Database = "postgres", Pooling = false }.ConnectionString))
         {
-            await db.OpenAsync();
-            await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{name}'", db);
-            if (await exists.ExecuteScalarAsync() is null)
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", db);
-                await create.ExecuteNonQueryAsync();
-            }
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
         }
 
         return new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
@@ -639,7 +638,7 @@ public static class EndToEnd
     /// <summary>pgbench's rate for one single-row UPDATE per transaction: the ceiling of one durable write per event.</summary>
     private static async Task<double> Pgbench(Settings s)
     {
-        var db = new NpgsqlConnectionStringBuilder(await CreateDatabase(s.Postgres, "pgbench"));
+        var db = new NpgsqlConnectionStringBuilder(await FreshDatabase(s.Postgres, "pgbench"));
         var pgbench = Path.Combine(s.PgBin, "pgbench");
         string[] connection = ["-h", db.Host!, "-p", db.Port.ToString(CultureInfo.InvariantCulture), "-U", db.Username ?? "postgres"];
         await RunTool(pgbench, [.. connection, "-i", "-q", "-s", "1", "pgbench"], ".");

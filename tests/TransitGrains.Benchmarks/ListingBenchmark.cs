@@ -35,7 +35,7 @@ public static class ListingBenchmark
 
     public static async Task Run(Report report, string postgres, string siloDll, int shipments)
     {
-        var database = await FreshDatabase(postgres, "listing");
+        var database = await EndToEnd.FreshDatabase(postgres, "listing");
         await new SchemaMigrator().MigrateAsync(database);
 
         await using var services = new ServiceCollection()
@@ -48,7 +48,7 @@ public static class ListingBenchmark
         var fill = Stopwatch.StartNew();
         var (forwarderCount, statuses) = await Fill(store, shipments);
         await Execute(database, "ANALYZE transit_grain_state"); // as autovacuum would, long before a table holds 100,000 rows
-        report.Section($"Machine: {Environment.ProcessorCount} cores, load average {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
+        report.Section($"Machine: {Environment.ProcessorCount} cores, load average {EndToEnd.LoadAverage()}");
         report.Section($"Listing: {shipments} shipments stored ({forwarderCount} of them {Forwarder}'s, the rest of 9 other forwarders), "
             + $"written through the grain store in {fill.Elapsed.TotalSeconds:F1} s");
         report.Add("stored shipments by status", string.Join(", ", statuses.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value}")));
@@ -271,20 +271,6 @@ public static class ListingBenchmark
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return new ListingPosition(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1)), GrainId.Parse(reader.GetString(0)));
-    }
-
-    private static async Task<string> FreshDatabase(string postgres, string name)
-    {
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres) { Database = "postgres", Pooling = false }.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
     }
 
     private static async Task Execute(string database, string sql)
