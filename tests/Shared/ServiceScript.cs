@@ -18,7 +18,16 @@ internal static class ServiceScript
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true); // or the script (and what it started) outlives the test run
+            throw;
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed: {await error}");
