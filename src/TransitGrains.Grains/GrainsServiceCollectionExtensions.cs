@@ -14,14 +14,12 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// What the grains need besides Orleans: the clock, the refund policy book and the webhook retry schedule from
-    /// configuration, the event-id ledger (one grain per id unless the storage registered its own, as the PostgreSQL
-    /// profile does), the sweeper that wakes grains at the times their states store, and this silo's copy of the webhook
-    /// subscriptions. The senders (tax queue, webhooks) are the host's to register.
+    /// configuration, the sweeper that wakes grains at the times the journal stores, and this silo's copy of the webhook
+    /// subscriptions. The journal and the senders (tax queue, webhooks) are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IClock>(SystemClock.Instance);
-        services.TryAddSingleton<IEventIdLedger, GrainEventIdLedger>();
         services.AddSingleton<WakeUpSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
         services.AddSingleton<SubscriptionDirectory>();

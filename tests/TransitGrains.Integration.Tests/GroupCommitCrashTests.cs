@@ -4,9 +4,9 @@ using Xunit.Abstractions;
 namespace TransitGrains.Integration.Tests;
 
 /// <summary>
-/// The silo is SIGKILLed while combined grain-state commits are in flight: the test holds a lock on the grain state
-/// table, so the silo's group statements (each carrying the writes of several grains and batches) wait inside
-/// PostgreSQL while their batches wait for them. After the kill the statements either complete — committed with no
+/// The silo is SIGKILLed inside journal commits: the test holds a lock on the journal's entry table, so the silo's
+/// group transaction (carrying the events, bookings and decisions of several batches, its ids already claimed and its
+/// events already inserted) waits inside PostgreSQL, holding the journal's head, while its batches wait for it. After the kill the statements either complete — committed with no
 /// silo left to acknowledge them — or are cut off and rolled back. Either way no acknowledged event is lost, none is
 /// applied twice, and a group is stored whole or not at all: resending the stream leaves every shipment with exactly
 /// its events.
@@ -41,11 +41,11 @@ public sealed class GroupCommitCrashTests(ITestOutputHelper output)
                 await freely;
             }
 
-            // Writes now wait behind the lock; reads and the event-id claims go on.
+            // Journal groups now wait behind the lock, inside their transaction; reads go on.
             await using var holder = new NpgsqlConnection(database);
             await holder.OpenAsync();
             await using var holding = await holder.BeginTransactionAsync();
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE transit_grain_state IN SHARE ROW EXCLUSIVE MODE", holder, holding))
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE transit_journal_entries IN SHARE ROW EXCLUSIVE MODE", holder, holding))
             {
                 await lockTable.ExecuteNonQueryAsync();
             }
@@ -53,8 +53,8 @@ public sealed class GroupCommitCrashTests(ITestOutputHelper output)
             using var stop = new CancellationTokenSource();
             var driving = first.RunAsync([client], workers: 8, stop.Token);
             var waiting = 0L;
-            await Poll.UntilAsync(async () => (waiting = await WaitingWritesAsync(database)) >= 2 && first.InFlight().Count >= 4,
-                TimeSpan.FromMinutes(1), "group statements waiting on the lock while batches wait for them");
+            await Poll.UntilAsync(async () => (waiting = await WaitingWritesAsync(database)) >= 1 && first.InFlight().Count >= 4,
+                TimeSpan.FromMinutes(1), "a journal group waiting on the lock while batches wait for it");
             var inFlight = first.InFlight();
             var killing = silo.KillAsync();
             stop.Cancel();
@@ -78,11 +78,10 @@ public sealed class GroupCommitCrashTests(ITestOutputHelper output)
         await AfterCrash.VerifyAsync(output, traffic, first, settings, siloPort);
     }
 
-    // A grain-state write statement (its text begins with the unnest of the group's rows; pg_stat_activity keeps only the
-    // beginning of long statements) waiting for a lock.
-    private const string GroupStatementWaiting = "wait_event_type = 'Lock' AND query LIKE '%FROM unnest($2::text[], $3::text[], $4::bytea[]%'";
+    // A journal group's insert of its stream entries, waiting for a lock.
+    private const string GroupStatementWaiting = "wait_event_type = 'Lock' AND query LIKE '%INSERT INTO transit_journal_entries%'";
 
-    /// <summary>The silo's grain-state statements waiting for the test's lock.</summary>
+    /// <summary>The silo's journal groups waiting for the test's lock.</summary>
     private static async Task<long> WaitingWritesAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
