@@ -115,7 +115,7 @@ public static class ListingRequest
                 "forwarder" => ("An admin key: only this forwarder's shipments. A forwarder key lists its own (it may name itself).",
                     new OpenApiSchema { Type = JsonSchemaType.String }),
                 "container" => ("Only shipments this container (ISO 6346) was booked into.",
-                    new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiDocument.ContainerNumber }),
+                    new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ContainerNumber.Pattern }),
                 _ => (parameter.Description, parameter.Schema),
             };
         }
