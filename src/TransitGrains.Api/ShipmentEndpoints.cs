@@ -74,6 +74,7 @@ public static class ShipmentEndpoints
                 + "shows the shipment as it is when read: one whose status changed between the query and the read is left out "
                 + "of a page filtered by status. A bad status, limit, cursor, container or forwarder is 400 naming it.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithLimit(ListingRequest.DefaultLimit, ListingRequest.MaxLimit)
             .AddOpenApiOperationTransformer(ListingRequest.Describe);
 
         shipments.MapDelete("/{shipmentId}", Cancel).RequireAuthorization(ApiPolicies.Forwarder)

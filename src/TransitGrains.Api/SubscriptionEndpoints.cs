@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -130,7 +129,8 @@ public static class SubscriptionEndpoints
                 + $"receiver's status code or the error, when it was delivered, and when it is tried again (null once delivered "
                 + $"or given up). The latest {MaxDeliveries} are kept. A bad limit is 400; another forwarder's subscription is 404.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithLimit(DefaultDeliveries, MaxDeliveries);
     }
 
     private static async Task<Results<Created<SubscriptionView>, ProblemHttpResult>> Create(
@@ -194,11 +194,11 @@ public static class SubscriptionEndpoints
     }
 
     private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> Deliveries(
-        string subscriptionId, [Description($"1-200, default 50")] string? limit, HttpContext http, IGrainFactory grains)
+        string subscriptionId, string? limit, HttpContext http, IGrainFactory grains)
     {
         if (!QueryLimit.TryRead(limit, DefaultDeliveries, MaxDeliveries, out var count))
         {
-            return Problems.Field("limit", $"a whole number from 1 to {MaxDeliveries}");
+            return Problems.Field("limit", QueryLimit.Rule(DefaultDeliveries, MaxDeliveries));
         }
 
         return await Visible(subscriptionId, http, grains) is null
