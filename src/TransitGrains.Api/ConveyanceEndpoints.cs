@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +28,12 @@ public static class ConveyanceEndpoints
     }
 
     private static async Task<Results<Ok<ConveyanceView>, ProblemHttpResult>> Get(
-        [Description("rail, barge, vessel or truck")] string mode, string conveyanceId, HttpContext http, IGrainFactory grains)
+        [Description("rail, barge, vessel or truck")] string mode,
+        [StringLength(ReferenceCode.ConveyanceIdMaxLength, MinimumLength = ReferenceCode.ConveyanceIdMinLength)]
+        [RegularExpression(ReferenceCode.Pattern)]
+        string conveyanceId,
+        HttpContext http,
+        IGrainFactory grains)
     {
         if (!EnumText.TryParse<TransportMode>(mode.ToUpperInvariant(), out var transportMode))
         {
