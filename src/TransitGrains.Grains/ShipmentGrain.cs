@@ -287,23 +287,27 @@ public sealed class ShipmentGrain(
         // delivered the outbox may be gone: this one takes it over.
         if (_state.Booking is not null)
         {
-            await Decide("wake-up", isBooking: false);
+            await Decide("wake-up", isBooking: false, rowIsDue: true);
         }
 
         _outbox.Resume();
     }
 
     /// <summary>Decides on what the shipment has not decided yet, and journals the decision when it changes anything.</summary>
-    private async Task Decide(string cause, bool isBooking)
+    /// <remarks>
+    /// <paramref name="rowIsDue"/>: the sweeper found the wake-up row due or held by a silo that is gone. The row is
+    /// rewritten even when the shipment would ask for the same one, or it would be found due again at every sweep.
+    /// </remarks>
+    private async Task Decide(string cause, bool isBooking, bool rowIsDue = false)
     {
         var (decided, decision, wakeUp) = await Prepare(cause, isBooking, cancelledAt: null);
         var listed = decision.Status != _state.Listed ? decision.Status : (ShipmentStatus?)null;
         if (decision.IsWorthRecording(_state.Listed))
         {
-            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, decided, listed, Changed(wakeUp))));
+            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, decided, listed, rowIsDue ? wakeUp : Changed(wakeUp))));
             Recorded(decided, wakeUp);
         }
-        else if (Changed(wakeUp) is { } changed)
+        else if ((rowIsDue ? wakeUp : Changed(wakeUp)) is { } changed)
         {
             await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, null, null, changed)));
             _state.Undecided.Clear();
@@ -362,8 +366,11 @@ public sealed class ShipmentGrain(
         var attempted = new OutboxAttempted(_taxTriggers.Attempted(attempts), notifications, settled);
         var (afterTriggers, afterNotifications) = _state.OutboxAfter(attempted);
         var now = clock.GetCurrentInstant();
-        var revocationDue = ShipmentProjection.Evaluate(_state.Record(), policies, now).Refund.RevocationDue;
-        var wakeUp = WakeUpFor(afterTriggers, afterNotifications, revocationDue, now);
+        var refund = ShipmentProjection.Evaluate(_state.Record(), policies, now).Refund;
+        // Past the deadline the assessment holds the revocation among what is due, no longer as a moment to come: the
+        // shipment must decide now, or nothing would wake it again.
+        var decideAt = refund.Due.Count > 0 ? now : refund.RevocationDue;
+        var wakeUp = WakeUpFor(afterTriggers, afterNotifications, decideAt, now);
         await Journaled(() => journal.RecordAttemptsAsync(new RecordAttempts(ShipmentId, attempted, Changed(wakeUp))));
         TransitMetrics.OutboxEntriesSettled(attempted.Triggers.Count(t => t.IsSettled) + settled.Count);
         _state.Apply(attempted);

@@ -43,7 +43,7 @@ internal sealed class GroupCommitJournal : IJournal, IAsyncDisposable
             {
                 group[i].Complete(plan.Results[i]);
             }
-        }, MaxGroup, Concurrency);
+        }, "journal commit", MaxGroup, Concurrency);
         _reads = new RequestBatcher<PendingRead, JournalTail>(async group =>
         {
             var tails = await store.ReadAsync(group.Select(r => r.Read).ToList());
@@ -51,7 +51,7 @@ internal sealed class GroupCommitJournal : IJournal, IAsyncDisposable
             {
                 group[i].Complete(tails[i]);
             }
-        }, MaxGroup, Concurrency);
+        }, "journal read", MaxGroup, Concurrency);
     }
 
     public async Task<EventsRecorded> RecordAsync(RecordEvents command) => (EventsRecorded)(await Commit(command))!;
