@@ -52,10 +52,9 @@ public sealed class ConveyanceState
 public sealed class ConveyanceGrain(
     [PersistentState("conveyance", StorageNames.Transit)] IPersistentState<ConveyanceState> state,
     IJournal journal,
-    IShipmentIndex shipments) : Grain, IConveyanceGrain
+    IShipmentIndex shipments,
+    SnapshotOptions snapshots) : Grain, IConveyanceGrain
 {
-    private const int SnapshotEvery = 256;
-
     private int _sinceSnapshot;
 
     private ConveyanceKey Key => ConveyanceKey.Parse(this.GetPrimaryKeyString());
@@ -70,7 +69,7 @@ public sealed class ConveyanceGrain(
 
         state.State.Position = tail.Head;
         _sinceSnapshot += tail.Entries.Count;
-        if (_sinceSnapshot >= SnapshotEvery)
+        if (_sinceSnapshot >= snapshots.ConveyanceSnapshotEvery)
         {
             await state.WriteStateAsync();
             _sinceSnapshot = 0;

@@ -5,6 +5,7 @@ using NodaTime;
 using Orleans;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Domain.TaxRefund;
 using TransitGrains.Domain.Webhooks;
 
@@ -13,8 +14,8 @@ namespace TransitGrains.Grains;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the grains need besides Orleans: the clock, the refund policy book and the webhook retry schedule from
-    /// configuration, the sweeper that wakes grains at the times the journal stores, and this silo's copy of the webhook
+    /// What the grains need besides Orleans: the clock, the refund policy book, the webhook retry schedule and how often
+    /// snapshots are written, from configuration, the sweeper that wakes grains at the times the journal stores, and this silo's copy of the webhook
     /// subscriptions. The journal and the senders (tax queue, webhooks) are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(options.ToPolicyBook());
         var webhooks = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(webhooks.ToSchedule());
+        services.AddSingleton((configuration.GetSection(SnapshotOptions.Section).Get<SnapshotOptions>() ?? new SnapshotOptions()).Validated());
         return services;
     }
 }

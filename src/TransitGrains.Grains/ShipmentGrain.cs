@@ -155,11 +155,9 @@ public sealed class ShipmentGrain(
     SubscriptionDirectory subscriptions,
     WebhookRetrySchedule retries,
     ILocalSiloDetails silo,
+    SnapshotOptions snapshots,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    /// <summary>Stream entries applied since the last snapshot that make it worth writing the next one.</summary>
-    private const int SnapshotEvery = 64;
-
     private ShipmentState _state = null!;
     private Instant _evaluatedAt;
     private int _sinceSnapshot;
@@ -270,7 +268,7 @@ public sealed class ShipmentGrain(
             await Decide(added.Count > 0 ? added[0].EventId : _state.Undecided[0], isBooking: false);
         }
 
-        if (_sinceSnapshot >= SnapshotEvery && _snapshotDue is null && _snapshotting.IsCompleted)
+        if (_sinceSnapshot >= snapshots.ShipmentSnapshotEvery && _snapshotDue is null && _snapshotting.IsCompleted)
         {
             // In a turn of its own, after this one: it reads the journal, and folds in what it finds.
             _snapshotDue = this.RegisterGrainTimer(SnapshotSoon, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
