@@ -59,8 +59,7 @@ namespace TransitGrains.Silo
                 if (durable is null)
                 {
                     silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                    silo.AddTransitMemoryStorage(StorageNames.Transit);
-                    silo.UseInMemoryReminderService();
+                    silo.UseTransitMemory(StorageNames.Transit);
                 }
                 else
                 {
@@ -103,12 +102,12 @@ namespace TransitGrains.Silo
 
             if (durable)
             {
-                logger.LogInformation("Durable profile: grain storage, clustering and reminders on PostgreSQL.");
+                logger.LogInformation("Durable profile: the event journal, grain snapshots (Orleans ADO.NET grain storage) and clustering on PostgreSQL.");
             }
             else
             {
                 logger.LogWarning(
-                    "Embedded default: one local silo with IN-MEMORY storage and reminders. NOTHING IS DURABLE: every shipment and "
+                    "Embedded default: one local silo with an IN-MEMORY journal and grain storage. NOTHING IS DURABLE: every shipment and "
                     + "event is lost when this process stops. Set ConnectionStrings:Transit for the durable PostgreSQL profile.");
             }
 
@@ -157,6 +156,11 @@ namespace TransitGrains.Silo
             Console.WriteLine(result.AppliedCount == 0
                 ? "Schema is current; nothing to apply."
                 : $"Applied {result.AppliedCount} migration(s): {string.Join(", ", result.Applied.Select(m => $"{m.Version} {m.Name}"))}");
+            var converted = await EarlierStateMigration.RunAsync(
+                connection, ClusterSettings.From(configuration), loggers.CreateLogger("TransitGrains.Migrate"));
+            Console.WriteLine(converted == 0
+                ? "No state of an earlier release to convert."
+                : $"Converted {converted} stored state(s) of an earlier release into the journal and grain snapshots.");
             return 0;
         }
 

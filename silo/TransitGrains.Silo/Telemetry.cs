@@ -5,13 +5,14 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
 using TransitGrains.Abstractions;
+using TransitGrains.Persistence;
 
 namespace TransitGrains.Silo;
 
 /// <summary>
 /// OpenTelemetry (api.md 1.1 "Operations"): metrics of our own meter, Orleans, ASP.NET Core (with its rate limiter)
 /// and Npgsql, scraped as Prometheus text at <c>/metrics</c> unless <c>Transit:Metrics:Enabled</c> is false; traces of
-/// HTTP requests, grain calls and PostgreSQL commands; both sent to an OTLP collector when the standard
+/// HTTP requests, grain calls, the journal's group commits and PostgreSQL commands; both sent to an OTLP collector when the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Without a collector no trace is recorded, which keeps the hot path free of it.
 /// </summary>
 public static class Telemetry
@@ -50,7 +51,7 @@ public static class Telemetry
         {
             telemetry
                 .WithTracing(traces => traces
-                    .AddSource(ActivitySources.AllActivitySourceName)
+                    .AddSource(ActivitySources.AllActivitySourceName, TransitTracing.Source.Name)
                     .AddAspNetCoreInstrumentation()
                     .AddNpgsql())
                 .UseOtlpExporter();

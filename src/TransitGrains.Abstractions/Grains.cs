@@ -3,7 +3,6 @@ using Orleans.Concurrency;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Conveyances;
 using TransitGrains.Domain.Events;
-using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 
 namespace TransitGrains.Abstractions;
@@ -22,20 +21,11 @@ public interface IShipmentGrain : IGrainWithStringKey, IWakeUpGrain
 
     Task<CancellationResult> Cancel();
 
-    /// <summary>Stores and applies events; answers, in order, whether each was new here.</summary>
-    Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events);
-
     /// <summary>
-    /// A conveyance re-delivers transport events it recorded but this shipment never confirmed (a crash between
-    /// the two writes): stores them, then acknowledges them to the conveyance. One-way, so the conveyance never
-    /// waits on a shipment.
+    /// Applies events the journal has already stored in this shipment's stream, and records what the shipment decides on
+    /// them; answers, in order, whether each was new here.
     /// </summary>
-    [OneWay]
-    Task Redeliver(string conveyanceKey, IReadOnlyList<TransitEvent> events);
-
-    /// <summary>Whether this shipment is active (booked, not completed or cancelled) and holds the container.</summary>
-    [AlwaysInterleave]
-    Task<bool> HoldsContainer(ContainerNumber container);
+    Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events);
 
     /// <summary>The forwarder who booked it (null when not booked), to scope what other grains show.</summary>
     [AlwaysInterleave]
@@ -43,50 +33,11 @@ public interface IShipmentGrain : IGrainWithStringKey, IWakeUpGrain
 }
 
 /// <summary>
-/// One container (key: ISO 6346 number): which shipment it is on now, and its events that arrived before any
-/// booking named it (applied when one does).
-/// </summary>
-public interface IContainerGrain : IGrainWithStringKey
-{
-    /// <summary>The active shipment the events belong to; with none, the events are kept here and their statuses returned.</summary>
-    Task<ContainerRouting> Route(IReadOnlyList<TransitEvent> events);
-
-    Task<ClaimResult> Claim(string shipmentId);
-
-    /// <summary>The claiming shipment has durably stored these kept events: forget them.</summary>
-    Task HandedOver(string shipmentId, IReadOnlyList<string> eventIds);
-
-    /// <summary>
-    /// The shipment was cancelled: the container is free to be booked again. The events the shipment recorded for
-    /// it stay with that shipment; a retry of one is a duplicate, not an event for the next booking.
-    /// </summary>
-    Task Release(string shipmentId, IReadOnlyList<string> recordedEventIds);
-
-    /// <summary>The booking that claimed the container was refused: undo the claim, as if it never happened.</summary>
-    Task Unclaim(string shipmentId);
-
-    /// <summary>Shipments this container was booked into, newest first.</summary>
-    Task<IReadOnlyList<string>> Shipments();
-}
-
-/// <summary>
-/// One train, barge, vessel or truck (key: <c>{MODE}/{conveyanceId}</c>): its calls, who is aboard, and
-/// which shipments follow it. A transport event is recorded here first, then fanned out to those shipments.
+/// One train, barge, vessel or truck (key: <c>{MODE}/{conveyanceId}</c>): its calls and who is aboard, folded from its
+/// stream in the journal (its transport events, container moves and booked legs), read up to date on every read.
 /// </summary>
 public interface IConveyanceGrain : IGrainWithStringKey
 {
-    Task<TransportIntake> RecordTransport(IReadOnlyList<TransitEvent> events);
-
-    /// <summary>LOAD/DISC of containers; a shipment seen for the first time starts to follow this conveyance.</summary>
-    Task<IReadOnlyList<FanOut>> RecordMoves(IReadOnlyList<ContainerMove> moves);
-
-    Task Acknowledge(IReadOnlyList<FanOut> delivered);
-
-    /// <summary>A shipment booked a leg on this conveyance: returns the transport events it has missed.</summary>
-    Task<IReadOnlyList<TransitEvent>> RegisterLeg(BookedLeg leg);
-
-    Task UnregisterLeg(string shipmentId);
-
     /// <summary>Null when nothing is known of it; with a forwarder, <c>aboard</c> lists only that forwarder's containers.</summary>
     Task<ConveyanceView?> GetView(string? forwarder);
 }

@@ -3,27 +3,19 @@ using Orleans;
 
 namespace TransitGrains.Abstractions;
 
-/// <summary>
-/// A grain state that says when its grain must next be woken, whether or not anything calls it: a refund deadline
-/// passing, an outbox entry still waiting after a crash. The store keeps the time beside the state, in the same write,
-/// so the wake-up is exactly as durable as the state that needs it (no reminder row written apart from it).
-/// </summary>
-public interface IWakeUpTime
-{
-    /// <summary>Null when nothing is waiting.</summary>
-    Instant? WakeUpAt { get; }
-}
-
-/// <summary>A grain whose stored state carries an <see cref="IWakeUpTime"/>.</summary>
+/// <summary>A grain that the journal's wake-up rows can wake (<see cref="TransitGrains.Domain.Journal.WakeUp"/>).</summary>
 public interface IWakeUpGrain : IGrain
 {
-    /// <summary>Its wake-up time has passed: do what is due, and store the next time.</summary>
+    /// <summary>Its wake-up time has passed, or the silo that delivered its outbox is gone: do what is due.</summary>
     Task WakeUp();
 }
 
-/// <summary>Where a silo finds the grains whose stored wake-up time has passed.</summary>
+/// <summary>Where a silo finds the streams whose grains must be woken now.</summary>
 public interface IWakeUpSchedule
 {
-    /// <summary>At most <paramref name="limit"/> grains due at <paramref name="now"/>, the longest overdue first.</summary>
-    Task<IReadOnlyList<GrainId>> DueAsync(Instant now, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// At most <paramref name="limit"/> streams whose wake-up time is at or before <paramref name="now"/>, or whose outbox
+    /// is held by a silo not among <paramref name="liveSilos"/>; the longest overdue first.
+    /// </summary>
+    Task<IReadOnlyList<string>> DueAsync(Instant now, IReadOnlyCollection<string> liveSilos, int limit, CancellationToken cancellationToken);
 }

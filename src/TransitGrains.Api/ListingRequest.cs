@@ -21,7 +21,7 @@ public static class ListingRequest
     public const int MaxLimit = 200;
 
     public static (ShipmentQuery Query, ValidationErrors Errors) Read(
-        ApiCaller caller, string? status, string? limit, string? cursor, string? forwarder, string? container, IGrainFactory grains)
+        ApiCaller caller, string? status, string? limit, string? cursor, string? forwarder, string? container)
     {
         var errors = new ValidationErrors();
 
@@ -44,14 +44,22 @@ public static class ListingRequest
         }
 
         ListingPosition? after = null;
-        if (cursor is not null && (after = Position(cursor, grains)) is null)
+        if (cursor is not null && (after = Position(cursor)) is null)
         {
             errors.Add("cursor", "not a cursor this service gave out: pass nextCursor of the previous page as it is, or leave cursor out for the first page");
         }
 
-        if (container is not null && !ContainerNumber.TryParse(container, out _, out var containerError))
+        ContainerNumber? booked = null;
+        if (container is not null)
         {
-            errors.Add("container", containerError!);
+            if (ContainerNumber.TryParse(container, out var number, out var containerError))
+            {
+                booked = number;
+            }
+            else
+            {
+                errors.Add("container", containerError!);
+            }
         }
 
         string? whose = forwarder;
@@ -69,14 +77,14 @@ public static class ListingRequest
             errors.Add("forwarder", "a forwarder code, or leave forwarder out for every forwarder's shipments");
         }
 
-        return (new ShipmentQuery(whose, wanted, null, after, size), errors);
+        return (new ShipmentQuery(whose, wanted, booked?.Value, after, size), errors);
     }
 
     /// <summary>The cursor that starts the next page after <paramref name="position"/>.</summary>
     public static string Cursor(ListingPosition position) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{InstantPattern.ExtendedIso.Format(position.BookedAt)} {position.Grain.Key}"));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{InstantPattern.ExtendedIso.Format(position.BookedAt)} {position.ShipmentId}"));
 
-    private static ListingPosition? Position(string cursor, IGrainFactory grains)
+    private static ListingPosition? Position(string cursor)
     {
         var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
         if (Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done)
@@ -87,7 +95,7 @@ public static class ListingRequest
         var text = Encoding.UTF8.GetString(bytes, 0, written);
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         return space > 0 && space < text.Length - 1 && InstantPattern.ExtendedIso.Parse(text[..space]) is { Success: true } bookedAt
-            ? new ListingPosition(bookedAt.Value, grains.GetGrain<IShipmentGrain>(text[(space + 1)..]).GetGrainId())
+            ? new ListingPosition(bookedAt.Value, text[(space + 1)..])
             : null;
     }
 

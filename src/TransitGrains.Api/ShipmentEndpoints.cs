@@ -133,16 +133,10 @@ public static class ShipmentEndpoints
         string? status, string? limit, string? cursor, string? forwarder, string? container,
         HttpContext http, IGrainFactory grains, IShipmentIndex index)
     {
-        var (query, errors) = ListingRequest.Read(http.Caller(), status, limit, cursor, forwarder, container, grains);
+        var (query, errors) = ListingRequest.Read(http.Caller(), status, limit, cursor, forwarder, container);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors, $"The query has invalid parameters: {errors}.");
-        }
-
-        if (container is not null)
-        {
-            var booked = await grains.GetGrain<IContainerGrain>(container).Shipments();
-            query = query with { Among = booked.Select(id => grains.GetGrain<IShipmentGrain>(id).GetGrainId()).ToList() };
         }
 
         var page = await index.PageAsync(query, http.RequestAborted);

@@ -5,6 +5,7 @@ using NodaTime;
 using Orleans;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Domain.TaxRefund;
 using TransitGrains.Domain.Webhooks;
 
@@ -13,15 +14,13 @@ namespace TransitGrains.Grains;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// What the grains need besides Orleans: the clock, the refund policy book and the webhook retry schedule from
-    /// configuration, the event-id ledger (one grain per id unless the storage registered its own, as the PostgreSQL
-    /// profile does), the sweeper that wakes grains at the times their states store, and this silo's copy of the webhook
-    /// subscriptions. The senders (tax queue, webhooks) are the host's to register.
+    /// What the grains need besides Orleans: the clock, the refund policy book, the webhook retry schedule and how often
+    /// snapshots are written, from configuration, the sweeper that wakes grains at the times the journal stores, and this silo's copy of the webhook
+    /// subscriptions. The journal and the senders (tax queue, webhooks) are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IClock>(SystemClock.Instance);
-        services.TryAddSingleton<IEventIdLedger, GrainEventIdLedger>();
         services.AddSingleton<WakeUpSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
         services.AddSingleton<SubscriptionDirectory>();
@@ -29,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(options.ToPolicyBook());
         var webhooks = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(webhooks.ToSchedule());
+        services.AddSingleton((configuration.GetSection(SnapshotOptions.Section).Get<SnapshotOptions>() ?? new SnapshotOptions()).Validated());
         return services;
     }
 }

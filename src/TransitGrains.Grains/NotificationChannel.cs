@@ -17,14 +17,6 @@ internal sealed class NotificationChannel(
 {
     public IEnumerable<IOutboxEntry> Entries => stored();
 
-    /// <summary>Adds the notifications a write made, addressed; answers whether there were any.</summary>
-    public bool Add(IReadOnlyList<NotificationEntry> addressed)
-    {
-        stored().AddRange(addressed);
-        TransitMetrics.NotificationsAdded(addressed.Count);
-        return addressed.Count > 0;
-    }
-
     public async Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry)
     {
         var notification = (NotificationEntry)entry;
@@ -51,29 +43,39 @@ internal sealed class NotificationChannel(
         }
     }
 
-    public int Record(IReadOnlyList<OutboxAttempt> attempts)
+    /// <summary>
+    /// The notifications as these attempts leave them: those still waiting (failed, with their next attempt) and the ids of
+    /// those that left (delivered, given up, or their subscription gone, which takes the rest of its lane too).
+    /// </summary>
+    public (IReadOnlyList<NotificationEntry> Waiting, IReadOnlyList<string> Settled) Attempted(IEnumerable<OutboxAttempt> attempts)
     {
         var entries = stored();
-        var settled = 0;
+        var waiting = new List<NotificationEntry>();
+        var settled = new List<string>();
         foreach (var attempt in attempts)
         {
-            var i = entries.FindIndex(e => e.WebhookId == attempt.EntryId);
+            var entry = waiting.Find(e => e.WebhookId == attempt.EntryId) ?? entries.Find(e => e.WebhookId == attempt.EntryId);
+            if (entry is null)
+            {
+                continue; // another channel's
+            }
+
+            waiting.RemoveAll(e => e.WebhookId == attempt.EntryId);
             switch (attempt.Outcome)
             {
                 case AttemptOutcome.Failed:
-                    entries[i] = entries[i] with { Attempts = entries[i].Attempts + 1, NextAttemptAt = attempt.NextAttemptAt };
+                    waiting.Add(entry with { Attempts = entry.Attempts + 1, NextAttemptAt = attempt.NextAttemptAt });
                     break;
                 case AttemptOutcome.LaneClosed:
-                    var subscription = entries[i].SubscriptionId;
-                    settled += entries.RemoveAll(e => e.SubscriptionId == subscription);
+                    settled.AddRange(entries.Where(e => e.SubscriptionId == entry.SubscriptionId).Select(e => e.WebhookId));
+                    waiting.RemoveAll(e => e.SubscriptionId == entry.SubscriptionId);
                     break;
                 default:
-                    entries.RemoveAt(i);
-                    settled++;
+                    settled.Add(entry.WebhookId);
                     break;
             }
         }
 
-        return settled;
+        return (waiting, settled.Distinct(StringComparer.Ordinal).ToList());
     }
 }

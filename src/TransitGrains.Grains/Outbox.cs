@@ -28,7 +28,7 @@ internal enum AttemptOutcome
 /// </summary>
 internal sealed record OutboxAttempt(string EntryId, AttemptOutcome Outcome, Instant At, Instant? NextAttemptAt = null);
 
-/// <summary>One kind of message in a grain's outbox: where its entries are stored, how one is sent, and what an attempt changes.</summary>
+/// <summary>One kind of message in a grain's outbox: where its entries are stored and how one is sent.</summary>
 internal interface IOutboxChannel
 {
     /// <summary>The entries as stored in the grain's state, in the order they were added.</summary>
@@ -36,9 +36,6 @@ internal interface IOutboxChannel
 
     /// <summary>Tries to deliver one entry. Runs outside the grain's turn, so it reads nothing but the (immutable) entry.</summary>
     Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry);
-
-    /// <summary>Records attempts in the grain's state, in its turn; answers how many entries they settled.</summary>
-    int Record(IReadOnlyList<OutboxAttempt> attempts);
 }
 
 /// <summary>
@@ -46,11 +43,12 @@ internal interface IOutboxChannel
 /// the same write as their cause; this delivers them. A timer starts the lanes that are due, in order within a lane
 /// (<see cref="OutboxOrder"/>). A lane is sent away from the grain's turn, so a slow receiver never holds up the grain's
 /// events; entries added to a lane while it is being sent follow as soon as the ones before them are delivered (and not
-/// at all if one is not). What the attempts changed is recorded, and written, by the next tick. While everything waits
-/// longer than <see cref="SafetyNet"/>, the timer stops and the grain's stored wake-up time (<see cref="WakeUpAt"/>,
-/// written with its state) brings it back; the same time brings it back after a crash.
+/// at all if one is not). The next tick hands the attempts to <paramref name="record"/>, which stores what they changed
+/// and only then changes the grain's state. While everything waits longer than <see cref="SafetyNet"/>, the timer stops
+/// and the grain's stored wake-up time brings it back; the same time brings it back after a crash (at once, when the
+/// silo that held it is gone).
 /// </summary>
-internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, params IOutboxChannel[] channels)
+internal sealed class Outbox(IGrainBase grain, IClock clock, Func<IReadOnlyList<OutboxAttempt>, Task> record, params IOutboxChannel[] channels)
 {
     /// <summary>
     /// How long a waiting entry may go unattended before the stored wake-up brings the grain back. The timer delivers
@@ -86,14 +84,10 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
         }
     }
 
-    /// <summary>When the grain must be woken for its outbox if nothing else happens; null when nothing waits.</summary>
-    public Instant? WakeUpAt(Instant now) =>
-        channels.Select(c => OutboxOrder.WakeUpAt(c.Entries, now, SafetyNet)).Min();
-
     private async Task TickAsync()
     {
         var now = clock.GetCurrentInstant();
-        var recorded = false;
+        var attempts = new List<OutboxAttempt>();
         while (_sent.TryDequeue(out var sent))
         {
             var sending = _sending[(sent.Channel, sent.Lane)];
@@ -103,13 +97,12 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
                 _sending.Remove((sent.Channel, sent.Lane));
             }
 
-            TransitMetrics.OutboxEntriesSettled(sent.Channel.Record(sent.Attempts));
-            recorded |= sent.Attempts.Count > 0;
+            attempts.AddRange(sent.Attempts);
         }
 
-        if (recorded)
+        if (attempts.Count > 0)
         {
-            await store();
+            await record(attempts);
         }
 
         foreach (var channel in channels)

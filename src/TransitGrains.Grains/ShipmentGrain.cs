@@ -2,19 +2,24 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Storage;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Booking;
-using TransitGrains.Domain.Conveyances;
 using TransitGrains.Domain.Events;
-using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Journal;
+using TransitGrains.Domain.Outbox;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
 using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Grains;
 
+/// <summary>
+/// A shipment folded from its journal stream: its booking, events and decisions, up to <see cref="Position"/>. Also the
+/// snapshot that Orleans' grain storage keeps of it, so an activation reads only the stream after it.
+/// </summary>
 [GenerateSerializer]
-public sealed class ShipmentState : IWakeUpTime, IListedShipment
+public sealed class ShipmentState
 {
     [Id(0)] public ShipmentBooking? Booking { get; set; }
     [Id(1)] public Instant BookedAt { get; set; }
@@ -23,64 +28,174 @@ public sealed class ShipmentState : IWakeUpTime, IListedShipment
     [Id(4)] public List<OutboxEntry> Outbox { get; set; } = [];
     [Id(5)] public List<EtaChange> EtaHistory { get; set; } = [];
 
-    /// <summary>When the shipment must be woken if nothing else happens: a refund deadline, what its outbox waits for.</summary>
-    [Id(6)] public Instant? WakeUpAt { get; set; }
-
-    /// <summary>Whose shipment it is, its status and when it was booked: what the forwarders' listing shows.</summary>
-    [Id(7)] public ShipmentListing? Listing { get; set; }
-
     /// <summary>Webhook notifications not yet delivered (or given up), in the order they were made.</summary>
-    [Id(20)] public List<NotificationEntry> Notifications { get; set; } = [];
+    [Id(6)] public List<NotificationEntry> Notifications { get; set; } = [];
 
     /// <summary>How many notifications the shipment has made: the next one's sequence number.</summary>
-    [Id(21)] public long NotificationsMade { get; set; }
+    [Id(7)] public long NotificationsMade { get; set; }
+
+    /// <summary>The status its latest decision recorded: what the listing shows.</summary>
+    [Id(8)] public ShipmentStatus Listed { get; set; }
+
+    /// <summary>Events of the stream that no recorded decision covers yet: decided again after a crash.</summary>
+    [Id(9)] public List<string> Undecided { get; set; } = [];
+
+    /// <summary>The journal position this state is folded up to: every entry of the stream up to it is in it.</summary>
+    [Id(10)] public long Position { get; set; }
+
+    /// <summary>The wake-up row as last journaled (null: none).</summary>
+    [Id(11)] public WakeUp? WakeUp { get; set; }
+
+    public ShipmentState Copy() => new()
+    {
+        Booking = Booking,
+        BookedAt = BookedAt,
+        CancelledAt = CancelledAt,
+        Events = [.. Events],
+        Outbox = [.. Outbox],
+        EtaHistory = [.. EtaHistory],
+        Notifications = [.. Notifications],
+        NotificationsMade = NotificationsMade,
+        Listed = Listed,
+        Undecided = [.. Undecided],
+        Position = Position,
+        WakeUp = WakeUp,
+    };
+
+    /// <summary>Adds an event journaled for the shipment, unless it has it; answers whether it was new.</summary>
+    public bool Add(TransitEvent e, ISet<string> known)
+    {
+        if (!known.Add(e.EventId))
+        {
+            return false;
+        }
+
+        Events.Add(e);
+        Undecided.Add(e.EventId);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a journaled record. Applying one twice changes nothing (a group run again after its connection broke may
+    /// have journaled it twice).
+    /// </summary>
+    public void Apply(JournalRecord record)
+    {
+        switch (record)
+        {
+            case ShipmentBooked booked:
+                Booking = booked.Booking;
+                BookedAt = booked.BookedAt;
+                if (EtaHistory.Count == 0)
+                {
+                    EtaHistory.Add(booked.InitialEta);
+                }
+
+                Listed = ShipmentStatus.BOOKED;
+                break;
+            case ShipmentCancelled cancelled:
+                CancelledAt ??= cancelled.CancelledAt;
+                break;
+            case ShipmentDecided decided:
+                var covered = decided.Covers.ToHashSet(StringComparer.Ordinal);
+                Undecided.RemoveAll(covered.Contains);
+                if (decided.Eta is { } eta && (EtaHistory.Count == 0 || EtaHistory[^1] != eta))
+                {
+                    EtaHistory.Add(eta);
+                }
+
+                (Outbox, Notifications) = OutboxAfter(decided);
+                NotificationsMade = Math.Max(NotificationsMade, decided.NotificationsMade);
+                Listed = decided.Status;
+                break;
+            case OutboxAttempted attempted:
+                (Outbox, Notifications) = OutboxAfter(attempted);
+                break;
+        }
+    }
+
+    /// <summary>The outbox's entries as a decision or delivery attempts leave them.</summary>
+    public (List<OutboxEntry> Triggers, List<NotificationEntry> Notifications) OutboxAfter(JournalRecord record)
+    {
+        switch (record)
+        {
+            case ShipmentDecided decided:
+                return (
+                    [.. Outbox, .. decided.Triggers.Where(t => Outbox.All(o => o.Id != t.Id))],
+                    [.. Notifications, .. decided.Notifications.Where(n => Notifications.All(o => o.WebhookId != n.WebhookId))]);
+            case OutboxAttempted attempted:
+                var triggers = Outbox.Select(o => attempted.Triggers.FirstOrDefault(t => t.Id == o.Id) ?? o).ToList();
+                var settled = attempted.Settled.ToHashSet(StringComparer.Ordinal);
+                var notifications = Notifications
+                    .Where(n => !settled.Contains(n.WebhookId))
+                    .Select(n => attempted.Notifications.FirstOrDefault(w => w.WebhookId == n.WebhookId) ?? n)
+                    .ToList();
+                return (triggers, notifications);
+            default:
+                return (Outbox, Notifications);
+        }
+    }
+
+    public ShipmentRecord Record(Func<TransitEvent, bool>? decided = null) =>
+        new(Booking!, BookedAt, CancelledAt, decided is null ? Events : Events.Where(decided).ToList(), Outbox, EtaHistory);
 }
 
 /// <summary>
-/// Owns a shipment's booking and events; everything shown is folded from them by the domain. The tax triggers and
-/// webhook notifications a change causes are added to the outbox in the same write as the change, then delivered by
-/// the <see cref="Outbox"/>; the wake-up time stored in that write is the outbox's safety net after a crash, and what
-/// revokes a refund whose deadline passes in silence.
+/// A shipment: its journal stream folded (<see cref="ShipmentState"/>) and what it decides on it. Events reach it already
+/// journaled; what it decides on them (<see cref="ShipmentDecisions"/>: the ETA change, the tax triggers, the webhook
+/// notifications, its status, its wake-up) is journaled before it is shown or sent, and then sent by the
+/// <see cref="Outbox"/>. Snapshots are written after many entries and on deactivation, off the path of any request.
 /// </summary>
 public sealed class ShipmentGrain(
-    [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> state,
+    [PersistentState("shipment", StorageNames.Transit)] IPersistentState<ShipmentState> snapshot,
+    IJournal journal,
     IClock clock,
     RefundPolicyBook policies,
     ITaxRefundTriggerPublisher publisher,
     SubscriptionDirectory subscriptions,
     WebhookRetrySchedule retries,
+    ILocalSiloDetails silo,
+    SnapshotOptions snapshots,
     ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain
 {
-    // The booked shipment as last written (a copy, since the state changes during a write) and the instant it was
-    // evaluated at: what reads are answered from. The evaluation itself is folded again for each read, not kept, so an
-    // idle shipment holds little more than its state.
-    private (ShipmentRecord Record, Instant EvaluatedAt)? _durable;
+    private ShipmentState _state = null!;
     private Instant _evaluatedAt;
-    private Instant? _revocationDue;
+    private int _sinceSnapshot;
+    private Task _snapshotting = Task.CompletedTask;
+    private IGrainTimer? _snapshotDue;
     private Outbox _outbox = null!;
     private TaxTriggerChannel _taxTriggers = null!;
     private NotificationChannel _notifications = null!;
 
     private string ShipmentId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _taxTriggers = new TaxTriggerChannel(() => state.State.Outbox, publisher, clock, logger);
-        _notifications = new NotificationChannel(() => state.State.Notifications, GrainFactory, clock, retries, logger);
-        _outbox = new Outbox(this, clock, Write, _taxTriggers, _notifications);
-        if (state.State.Booking is not null)
-        {
-            EvaluateForWrite();
-            RememberDurable();
-        }
+    private string Stream => JournalStreams.Shipment(ShipmentId);
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = snapshot.State;
+        _evaluatedAt = clock.GetCurrentInstant();
+        _taxTriggers = new TaxTriggerChannel(() => _state.Outbox, publisher, clock, logger);
+        _notifications = new NotificationChannel(() => _state.Notifications, GrainFactory, clock, retries, logger);
+        _outbox = new Outbox(this, clock, RecordAttempts, _taxTriggers, _notifications);
+
+        // Whatever the stream holds after the snapshot, records of earlier activations included.
+        await CatchUp(recordsToo: true);
         _outbox.Resume();
-        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _snapshotting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        if (_sinceSnapshot > 0 && _state.Booking is not null && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            await WriteSnapshot(await SnapshotAtExactPosition());
+        }
     }
 
     public async Task<BookingResult> Book(ShipmentBooking booking)
     {
-        if (state.State.Booking is { } existing)
+        if (_state.Booking is { } existing)
         {
             return existing.SameAs(booking)
                 ? new BookingResult(BookingOutcome.AlreadyBooked, View(true), null, null)
@@ -88,218 +203,304 @@ public sealed class ShipmentGrain(
                     $"shipment {ShipmentId} is already booked with different details", ShipmentId);
         }
 
-        // Containers are claimed and legs registered at the same time, so their writes share one group commit.
-        var claiming = Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Claim(ShipmentId)));
-        var registering = Task.WhenAll(booking.Legs.Select(leg =>
-            GrainFactory.GetGrain<IConveyanceGrain>(leg.Conveyance.ToString())
-                .RegisterLeg(new BookedLeg(ShipmentId, leg.From, booking.Containers))));
-        var claims = await claiming;
-        var missed = await registering;
-        var conflict = booking.Containers.Zip(claims).FirstOrDefault(p => p.Second.ConflictingShipmentId is not null);
-        if (conflict.Second is { } refused)
+        var now = clock.GetCurrentInstant();
+        var booked = new ShipmentBooked(booking, now, new EtaChange(now, EtaRule.Eta(ShipmentFold.Fold(booking, []).Legs), "booked"));
+        var result = await Journaled(() => journal.BookAsync(new BookShipment(booked)));
+        if (result.Container is { } container)
         {
-            // Give back the containers this attempt did claim, or their events would be routed to a shipment that was
-            // never booked, and lost to the one that books them next; and leave the conveyances as they were.
-            await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Unclaim(ShipmentId))
-                .Concat(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
-                    .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId))));
             return new BookingResult(BookingOutcome.ContainerConflict, null,
-                $"container {conflict.First} is on active shipment {refused.ConflictingShipmentId}", refused.ConflictingShipmentId);
+                $"container {container} is on active shipment {result.HeldBy}", result.HeldBy);
         }
 
-        var kept = claims.SelectMany(c => c.KeptEvents).ToList();
-        var followed = await FollowConveyancesOutsideLegs(booking, kept);
+        if (result.AlreadyBooked)
+        {
+            // Only another activation could have booked it: this one's memory is behind the journal.
+            DeactivateOnIdle();
+            throw new StoreUnavailableException($"shipment {ShipmentId} was booked meanwhile; ask again");
+        }
 
-        state.State.Booking = booking;
-        state.State.BookedAt = clock.GetCurrentInstant();
-        Store(kept.Concat(missed.SelectMany(m => m)).Concat(followed.SelectMany(f => f.FanOut).SelectMany(f => f.Events)));
-        await Commit("booked");
-        await Task.WhenAll(followed.Select(f => f.Conveyance.Acknowledge(f.FanOut)));
+        _state.Apply(booked);
+        var known = Known();
+        foreach (var e in result.Events)
+        {
+            _state.Add(e, known);
+        }
 
-        await Task.WhenAll(booking.Containers.Zip(claims).Where(p => p.Second.KeptEvents.Count > 0).Select(p =>
-            GrainFactory.GetGrain<IContainerGrain>(p.First.Value).HandedOver(ShipmentId, p.Second.KeptEvents.Select(e => e.EventId).ToList())));
-
+        _sinceSnapshot += 1 + result.Events.Count;
+        await Decide("booked", isBooking: true);
         return new BookingResult(BookingOutcome.Created, View(true), null, null);
     }
 
-    /// <summary>
-    /// Containers reported loaded, before this booking, onto a conveyance none of its legs names (the broad-gauge
-    /// train after a gauge change): the shipment follows that conveyance too, and takes the transport events it
-    /// has missed, or that train's moves would never reach it.
-    /// </summary>
-    private async Task<(IConveyanceGrain Conveyance, List<FanOut> FanOut)[]> FollowConveyancesOutsideLegs(
-        ShipmentBooking booking, List<TransitEvent> kept) =>
-        await Task.WhenAll(kept
-            .Where(e => EventVocabulary.MovesContainer(e.EventCode) && booking.Legs.All(l => l.Conveyance != e.Conveyance))
-            .GroupBy(e => e.Conveyance!.Value)
-            .Select(async moves =>
-            {
-                var conveyance = GrainFactory.GetGrain<IConveyanceGrain>(moves.Key.ToString());
-                var fanOut = await conveyance.RecordMoves(moves.Select(e => new ContainerMove(e, ShipmentId)).ToList());
-                return (conveyance, fanOut.Where(f => f.ShipmentId == ShipmentId).ToList());
-            }));
-
     public Task<ShipmentView?> GetView(bool includeTimeline) =>
-        Task.FromResult(_durable is null ? null : View(includeTimeline));
+        Task.FromResult(_state.Booking is null ? null : View(includeTimeline));
 
     public async Task<CancellationResult> Cancel()
     {
-        if (state.State.Booking is not { } booking)
+        if (_state.Booking is not { } booking)
         {
             return new CancellationResult(CancellationOutcome.NotFound, null, null);
         }
 
-        var status = Evaluate().Status(state.State.CancelledAt);
+        var status = ShipmentProjection.Evaluate(_state.Record(), policies, clock.GetCurrentInstant()).Status(_state.CancelledAt);
         if (status is ShipmentStatus.COMPLETED or ShipmentStatus.CANCELLED)
         {
             return new CancellationResult(CancellationOutcome.NotCancellable, null,
                 $"shipment {ShipmentId} is {status} and cannot be cancelled");
         }
 
-        state.State.CancelledAt = clock.GetCurrentInstant();
-        await Commit("cancelled");
-
-        await Task.WhenAll(booking.Containers.Select(c => GrainFactory.GetGrain<IContainerGrain>(c.Value).Release(
-            ShipmentId, state.State.Events.Where(e => e.ContainerNumber == c).Select(e => e.EventId).ToList())));
-        await Task.WhenAll(booking.Legs.Select(l => l.Conveyance.ToString()).Distinct()
-            .Select(key => GrainFactory.GetGrain<IConveyanceGrain>(key).UnregisterLeg(ShipmentId)));
+        var now = clock.GetCurrentInstant();
+        var cancelled = new ShipmentCancelled(now);
+        var (decided, decision, wakeUp) = await Prepare("cancelled", isBooking: false, cancelledAt: now);
+        await Journaled(() => journal.CancelAsync(new CancelShipment(booking, cancelled, decided, Changed(wakeUp))));
+        _state.Apply(cancelled);
+        Recorded(decided, wakeUp);
         return new CancellationResult(CancellationOutcome.Cancelled, View(true), null);
     }
 
     public async Task<IReadOnlyList<bool>> Apply(IReadOnlyList<TransitEvent> events)
     {
-        var isNew = Store(events);
-        var accepted = events.Where((_, i) => isNew[i]).ToList();
-        if (accepted.Count > 0)
+        var known = Known();
+        var isNew = events.Select(e => _state.Add(e, known)).ToList();
+        var added = events.Where((_, i) => isNew[i]).ToList();
+        _sinceSnapshot += added.Count;
+        if (_state.Undecided.Count > 0)
         {
-            await Commit(accepted[0].EventId, accepted);
+            await Decide(added.Count > 0 ? added[0].EventId : _state.Undecided[0], isBooking: false);
+        }
+
+        if (_sinceSnapshot >= snapshots.ShipmentSnapshotEvery && _snapshotDue is null && _snapshotting.IsCompleted)
+        {
+            // In a turn of its own, after this one: it reads the journal, and folds in what it finds.
+            _snapshotDue = this.RegisterGrainTimer(SnapshotSoon, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return isNew;
     }
 
-    public async Task Redeliver(string conveyanceKey, IReadOnlyList<TransitEvent> events)
-    {
-        await Apply(events);
-        await GrainFactory.GetGrain<IConveyanceGrain>(conveyanceKey).Acknowledge([new FanOut(ShipmentId, events)]);
-    }
-
-    public Task<bool> HoldsContainer(ContainerNumber container) => Task.FromResult(
-        state.State.Booking is { } booking
-        && booking.Containers.Contains(container)
-        && Evaluate().Status(state.State.CancelledAt) is ShipmentStatus.BOOKED or ShipmentStatus.IN_TRANSIT);
-
-    public Task<string?> Forwarder() => Task.FromResult(state.State.Booking?.Forwarder);
+    public Task<string?> Forwarder() => Task.FromResult(_state.Booking?.Forwarder);
 
     public async Task WakeUp()
     {
-        // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The write also
-        // stores the next wake-up time and the listing (none for a shipment not booked yet, which is then not woken again).
-        await Commit("wake-up");
+        // The deadline may pass with no event ever arriving again: the clock alone can revoke the refund. The silo that
+        // delivered the outbox may be gone: this one takes it over.
+        if (_state.Booking is not null)
+        {
+            await Decide("wake-up", isBooking: false, rowIsDue: true);
+        }
+
         _outbox.Resume();
     }
 
-    /// <summary>Adds the events not seen before; answers, in order, which were new.</summary>
-    private bool[] Store(IEnumerable<TransitEvent> events)
+    /// <summary>Decides on what the shipment has not decided yet, and journals the decision when it changes anything.</summary>
+    /// <remarks>
+    /// <paramref name="rowIsDue"/>: the sweeper found the wake-up row due or held by a silo that is gone. The row is
+    /// rewritten even when the shipment would ask for the same one, or it would be found due again at every sweep.
+    /// </remarks>
+    private async Task Decide(string cause, bool isBooking, bool rowIsDue = false)
     {
-        var known = state.State.Events.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-        return events.Select(e =>
+        var (decided, decision, wakeUp) = await Prepare(cause, isBooking, cancelledAt: null);
+        var listed = decision.Status != _state.Listed ? decision.Status : (ShipmentStatus?)null;
+        if (decision.IsWorthRecording(_state.Listed))
         {
-            if (!known.Add(e.EventId))
-            {
-                return false;
-            }
-
-            state.State.Events.Add(e);
-            return true;
-        }).ToArray();
+            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, decided, listed, rowIsDue ? wakeUp : Changed(wakeUp))));
+            Recorded(decided, wakeUp);
+        }
+        else if ((rowIsDue ? wakeUp : Changed(wakeUp)) is { } changed)
+        {
+            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, null, null, changed)));
+            _state.Undecided.Clear();
+            _state.WakeUp = wakeUp;
+        }
+        else
+        {
+            // Nothing to store: decided in memory. Should the process die now, the shipment decides again, to the same effect.
+            _state.Undecided.Clear();
+        }
     }
 
-    /// <summary>
-    /// Re-derives the state, adds the triggers it made due and the notifications its subscribers want, records an ETA
-    /// change, and writes it all at once.
-    /// </summary>
-    private async Task Commit(string cause, IReadOnlyList<TransitEvent>? accepted = null)
+    /// <summary>The decision on the undecided events, as the journal keeps it, and the wake-up row it needs.</summary>
+    private async Task<(ShipmentDecided Decided, ShipmentDecision Decision, WakeUp WakeUp)> Prepare(string cause, bool isBooking, Instant? cancelledAt)
     {
-        if (state.State.Booking is null)
+        var undecided = _state.Undecided.ToHashSet(StringComparer.Ordinal);
+        var now = clock.GetCurrentInstant();
+        var decision = ShipmentDecisions.Decide(
+            _state.Record(e => !undecided.Contains(e.EventId)),
+            _state.Events.Where(e => undecided.Contains(e.EventId)).ToList(),
+            cause,
+            isBooking,
+            _state.NotificationsMade,
+            await subscriptions.CurrentAsync(),
+            policies,
+            now,
+            cancelledAt);
+        _evaluatedAt = now;
+        var decided = decision.ToRecord([.. _state.Undecided]);
+        var (triggers, notifications) = _state.OutboxAfter(decided);
+        return (decided, decision, WakeUpFor(triggers, notifications, decision.RevocationDue, now));
+    }
+
+    /// <summary>A decision is journaled: the state takes it, and the outbox sends what it added.</summary>
+    private void Recorded(ShipmentDecided decided, WakeUp wakeUp)
+    {
+        _state.Apply(decided);
+        _state.WakeUp = wakeUp;
+        _sinceSnapshot++;
+        foreach (var trigger in decided.Triggers)
         {
-            await state.WriteOrReload(this); // events that came before the booking (fan-out racing a crash) are kept
-            return;
+            TransitMetrics.TaxTriggerAdded(trigger.Trigger.Kind);
         }
 
-        var evaluation = EvaluateForWrite();
-        var now = _evaluatedAt;
-        var eta = EtaRule.Eta(evaluation.Progress.Legs);
-        if (state.State.EtaHistory.Count == 0 || state.State.EtaHistory[^1].Eta != eta)
-        {
-            state.State.EtaHistory.Add(new EtaChange(now, eta, cause));
-        }
-
-        var triggered = _taxTriggers.Add(evaluation.Refund.Due);
-        var notified = _notifications.Add(await Notifications(accepted ?? [], now, evaluation));
-        state.State.Listing = new ShipmentListing(state.State.Booking.Forwarder, evaluation.Status(state.State.CancelledAt), state.State.BookedAt);
-        await Write();
-        if (triggered || notified)
+        TransitMetrics.NotificationsAdded(decided.Notifications.Count);
+        if (decided.Triggers.Count > 0 || decided.Notifications.Count > 0)
         {
             _outbox.Deliver();
         }
     }
 
-    /// <summary>
-    /// What subscribers are told of this write, as against the last one (the booking is where it starts), addressed with
-    /// this silo's copy of the subscriptions.
-    /// </summary>
-    private async Task<IReadOnlyList<NotificationEntry>> Notifications(IReadOnlyList<TransitEvent> accepted, Instant now, ShipmentEvaluation after)
+    /// <summary>Journals what delivery attempts changed in the outbox, then applies it.</summary>
+    private async Task RecordAttempts(IReadOnlyList<OutboxAttempt> attempts)
     {
-        var forwarder = state.State.Booking!.Forwarder;
-        var index = await subscriptions.CurrentAsync();
-        if (_durable is not { } before || index.Seeing(forwarder).Count == 0)
+        var (notifications, settled) = _notifications.Attempted(attempts);
+        var attempted = new OutboxAttempted(_taxTriggers.Attempted(attempts), notifications, settled);
+        var (afterTriggers, afterNotifications) = _state.OutboxAfter(attempted);
+        var now = clock.GetCurrentInstant();
+        var refund = ShipmentProjection.Evaluate(_state.Record(), policies, now).Refund;
+        // Past the deadline the assessment holds the revocation among what is due, no longer as a moment to come: the
+        // shipment must decide now, or nothing would wake it again.
+        var decideAt = refund.Due.Count > 0 ? now : refund.RevocationDue;
+        var wakeUp = WakeUpFor(afterTriggers, afterNotifications, decideAt, now);
+        await Journaled(() => journal.RecordAttemptsAsync(new RecordAttempts(ShipmentId, attempted, Changed(wakeUp))));
+        TransitMetrics.OutboxEntriesSettled(attempted.Triggers.Count(t => t.IsSettled) + settled.Count);
+        _state.Apply(attempted);
+        _state.WakeUp = wakeUp;
+        _sinceSnapshot++;
+    }
+
+    /// <summary>
+    /// When the shipment must be woken if nothing else happens (what its outbox waits for, the moment the clock alone
+    /// revokes the refund), and this silo while its outbox has anything to send.
+    /// </summary>
+    private WakeUp WakeUpFor(IReadOnlyList<OutboxEntry> triggers, IReadOnlyList<NotificationEntry> notifications, Instant? revocationDue, Instant now)
+    {
+        var at = new[]
         {
-            return [];
+            OutboxOrder.WakeUpAt(triggers, now, Outbox.SafetyNet),
+            OutboxOrder.WakeUpAt(notifications, now, Outbox.SafetyNet),
+            revocationDue,
+        }.Min();
+        var waiting = triggers.Any(t => !t.IsSettled) || notifications.Count > 0;
+        return new WakeUp(at, waiting ? silo.SiloAddress.ToParsableString() : null);
+    }
+
+    /// <summary>The wake-up row to journal, when it differs from the one stored.</summary>
+    private WakeUp? Changed(WakeUp wakeUp)
+    {
+        var stored = _state.WakeUp ?? new WakeUp(null, null);
+        return stored == wakeUp ? null : wakeUp;
+    }
+
+    /// <summary>
+    /// Folds in what the journal holds after the state's position: on activation everything (records of earlier
+    /// activations too); before a snapshot, the events other grains journaled for this shipment that have not reached
+    /// it yet (its own records it applied as it journaled them). Then decides what no decision covers.
+    /// </summary>
+    private async Task CatchUp(bool recordsToo)
+    {
+        var tail = await journal.ReadAsync(Stream, _state.Position);
+        var known = Known();
+        foreach (var entry in tail.Entries)
+        {
+            if (entry.Event is { } e)
+            {
+                _state.Add(e, known);
+            }
+            else if (recordsToo)
+            {
+                _state.Apply(entry.Record!);
+            }
         }
 
-        var changes = ShipmentChanges.Between(ShipmentProjection.Facts(before.Record, Evaluated(before)),
-            ShipmentProjection.Facts(Record(), after), accepted, ShipmentId, now, state.State.NotificationsMade);
-        state.State.NotificationsMade += changes.Count;
-        return index.Address(forwarder, changes);
+        _state.Position = tail.Head;
+        _sinceSnapshot += tail.Entries.Count;
+        if (_state.Booking is not null && _state.Undecided.Count > 0)
+        {
+            await Decide(_state.Undecided[0], isBooking: false);
+        }
+    }
+
+    /// <summary>The snapshot timer: takes the snapshot in this turn, writes it away from any turn.</summary>
+    private async Task SnapshotSoon(CancellationToken cancellationToken)
+    {
+        _snapshotDue?.Dispose();
+        _snapshotDue = null;
+        ShipmentState? taken = null;
+        try
+        {
+            taken = await SnapshotAtExactPosition();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Snapshot of shipment {ShipmentId} not taken; its journal stays the record", ShipmentId);
+        }
+
+        _snapshotting = taken is null ? Task.CompletedTask : WriteSnapshot(taken);
+    }
+
+    /// <summary>The state folded exactly up to a position: whatever the journal has that has not reached this activation yet.</summary>
+    private async Task<ShipmentState> SnapshotAtExactPosition()
+    {
+        await CatchUp(recordsToo: false);
+        _sinceSnapshot = 0;
+        return _state.Copy();
+    }
+
+    /// <summary>Writes a snapshot; a failed one is only a missed shortcut, the journal stays the record.</summary>
+    private async Task WriteSnapshot(ShipmentState taken)
+    {
+        try
+        {
+            snapshot.State = taken;
+            await snapshot.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote since this one read: this one is the stale copy.
+            DeactivateOnIdle();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Snapshot of shipment {ShipmentId} not written; its journal stays the record", ShipmentId);
+        }
     }
 
     /// <summary>
-    /// Writes the state with the earliest moment the shipment must act without being called (what its outbox waits for,
-    /// the moment the clock alone revokes the refund), and answers reads from it from then on.
+    /// Runs a journal command. When it fails, this activation's memory may be ahead of or behind the journal (the caller is
+    /// told it failed, and will retry): it is dropped, so the retry starts from what is stored.
     /// </summary>
-    private async Task Write()
+    private async Task<T> Journaled<T>(Func<Task<T>> command)
     {
-        state.State.WakeUpAt = new[] { _outbox.WakeUpAt(clock.GetCurrentInstant()), _revocationDue }.Min();
-        await state.WriteOrReload(this);
-        RememberDurable();
+        try
+        {
+            return await command();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
-    private ShipmentRecord Record() => new(
-        state.State.Booking!, state.State.BookedAt, state.State.CancelledAt, state.State.Events, state.State.Outbox, state.State.EtaHistory);
-
-    /// <summary>Folds the shipment as it stands now.</summary>
-    private ShipmentEvaluation Evaluate() => ShipmentProjection.Evaluate(Record(), policies, clock.GetCurrentInstant());
-
-    /// <summary>Folds the shipment for the next write, which stores when it was folded and when its refund is revoked.</summary>
-    private ShipmentEvaluation EvaluateForWrite()
+    private Task Journaled(Func<Task> command) => Journaled(async () =>
     {
-        _evaluatedAt = clock.GetCurrentInstant();
-        var evaluation = ShipmentProjection.Evaluate(Record(), policies, _evaluatedAt);
-        _revocationDue = evaluation.Refund.RevocationDue;
-        return evaluation;
-    }
+        await command();
+        return true;
+    });
 
-    /// <summary>The evaluation a stored record had when it was written: a pure function of the record and that instant.</summary>
-    private ShipmentEvaluation Evaluated((ShipmentRecord Record, Instant EvaluatedAt) stored) =>
-        ShipmentProjection.Evaluate(stored.Record, policies, stored.EvaluatedAt);
+    private HashSet<string> Known() => _state.Events.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
 
-    private void RememberDurable()
+    private ShipmentView View(bool includeTimeline)
     {
-        var s = state.State;
-        _durable = (new ShipmentRecord(s.Booking!, s.BookedAt, s.CancelledAt, [.. s.Events], [.. s.Outbox], [.. s.EtaHistory]), _evaluatedAt);
+        var record = _state.Record();
+        return ShipmentProjection.View(record, ShipmentProjection.Evaluate(record, policies, _evaluatedAt), includeTimeline);
     }
-
-    private ShipmentView View(bool includeTimeline) =>
-        ShipmentProjection.View(_durable!.Value.Record, Evaluated(_durable.Value), includeTimeline);
 }

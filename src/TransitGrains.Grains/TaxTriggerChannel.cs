@@ -15,18 +15,6 @@ internal sealed class TaxTriggerChannel(
 {
     public IEnumerable<IOutboxEntry> Entries => stored();
 
-    /// <summary>Adds the triggers a write made due; answers whether there were any.</summary>
-    public bool Add(IReadOnlyList<TaxRefundTrigger> due)
-    {
-        foreach (var trigger in due)
-        {
-            stored().Add(OutboxEntry.Pending(trigger));
-            TransitMetrics.TaxTriggerAdded(trigger.Kind);
-        }
-
-        return due.Count > 0;
-    }
-
     public async Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry)
     {
         var trigger = ((OutboxEntry)entry).Trigger;
@@ -43,24 +31,23 @@ internal sealed class TaxTriggerChannel(
         }
     }
 
-    public int Record(IReadOnlyList<OutboxAttempt> attempts)
+    /// <summary>The triggers as these attempts leave them (delivered, or failed with their next attempt): what to record.</summary>
+    public IReadOnlyList<OutboxEntry> Attempted(IEnumerable<OutboxAttempt> attempts)
     {
         var entries = stored();
-        var delivered = 0;
+        var updated = new List<OutboxEntry>();
         foreach (var attempt in attempts)
         {
-            var i = entries.FindIndex(e => e.Id == attempt.EntryId);
-            if (attempt.Outcome == AttemptOutcome.Delivered)
+            var entry = updated.Find(e => e.Id == attempt.EntryId) ?? entries.Find(e => e.Id == attempt.EntryId);
+            if (entry is null)
             {
-                entries[i] = entries[i].Delivered(attempt.At);
-                delivered++;
+                continue; // another channel's
             }
-            else
-            {
-                entries[i] = entries[i].Failed(attempt.At);
-            }
+
+            updated.RemoveAll(e => e.Id == attempt.EntryId);
+            updated.Add(attempt.Outcome == AttemptOutcome.Delivered ? entry.Delivered(attempt.At) : entry.Failed(attempt.At));
         }
 
-        return delivered;
+        return updated;
     }
 }

@@ -3,17 +3,20 @@ using NodaTime;
 using Orleans;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.Journal;
 
 namespace TransitGrains.Grains;
 
 /// <summary>
-/// Wakes the grains whose stored wake-up time has passed (<see cref="IWakeUpTime"/>): every few seconds, once the silo
-/// is active. Every silo looks, so a wake-up survives the loss of any of them; a grain woken twice finds nothing due
-/// the second time.
+/// Wakes the grains whose wake-up row in the journal has come due, and at once those whose outbox was held by a silo that
+/// is no longer an active member of the cluster (its delivery timers died with it): every few seconds, once the silo is
+/// active. Every silo looks, so a wake-up survives the loss of any of them; a grain woken twice finds nothing due the
+/// second time.
 /// </summary>
 public sealed partial class WakeUpSweeper(
     IWakeUpSchedule schedule,
     IGrainFactory grains,
+    IClusterMembershipService membership,
     IClock clock,
     ILogger<WakeUpSweeper> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -21,6 +24,8 @@ public sealed partial class WakeUpSweeper(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     private const int PerQuery = 500;
+
+    private static readonly string ShipmentStreamPrefix = JournalStreams.Shipment("");
 
     private readonly CancellationTokenSource _stopping = new();
     private Task _sweeping = Task.CompletedTask;
@@ -67,32 +72,42 @@ public sealed partial class WakeUpSweeper(
 
     private async Task WakeDueAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<GrainId> due;
+        var live = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress.ToParsableString())
+            .ToList();
+        IReadOnlyList<string> due;
         do
         {
-            due = await schedule.DueAsync(clock.GetCurrentInstant(), PerQuery, cancellationToken);
+            due = await schedule.DueAsync(clock.GetCurrentInstant(), live, PerQuery, cancellationToken);
             await Task.WhenAll(due.Select(WakeAsync));
         }
         while (due.Count == PerQuery && !cancellationToken.IsCancellationRequested);
     }
 
-    private async Task WakeAsync(GrainId grain)
+    private async Task WakeAsync(string stream)
     {
         try
         {
-            await grains.GetGrain<IWakeUpGrain>(grain).WakeUp();
+            await GrainOf(stream).WakeUp();
         }
         catch (Exception ex)
         {
-            LogWakeUpFailed(ex, grain); // it stays due, so the next round wakes it again
+            LogWakeUpFailed(ex, stream); // it stays due, so the next round wakes it again
         }
     }
+
+    // Only shipments keep wake-up rows.
+    private IWakeUpGrain GrainOf(string stream) =>
+        stream.StartsWith(ShipmentStreamPrefix, StringComparison.Ordinal)
+            ? grains.GetGrain<IShipmentGrain>(stream[ShipmentStreamPrefix.Length..])
+            : throw new InvalidOperationException($"no grain wakes up for stream {stream}");
 
     public void Dispose() => _stopping.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for grains to wake failed; trying again in a few seconds")]
     private partial void LogSweepFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking {Grain} failed; it stays due")]
-    private partial void LogWakeUpFailed(Exception exception, GrainId grain);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the grain of {Stream} failed; it stays due")]
+    private partial void LogWakeUpFailed(Exception exception, string stream);
 }

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Providers;
 using Orleans.Serialization;
-using Orleans.Serialization.Serializers;
+using Orleans.Storage;
 using TransitGrains.Abstractions;
+using TransitGrains.Persistence.Journal;
 
 namespace TransitGrains.Persistence;
 
@@ -14,10 +17,10 @@ public static class PostgresSiloBuilderExtensions
     public const string Invariant = "Npgsql";
 
     /// <summary>
-    /// Puts clustering and reminders (Orleans' ADO.NET providers), grain storage (our group-commit store) and the
-    /// event-id ledger on the PostgreSQL database that <paramref name="connectionString"/> names. Its schema must have
-    /// been created by <see cref="SchemaMigrator"/> first. Grain storage is registered as <paramref name="storageName"/>
-    /// and as the default storage.
+    /// Puts the journal, the listing and the wake-up rows (our own tables), grain snapshots (Orleans' ADO.NET grain storage,
+    /// as <paramref name="storageName"/> and the default storage) and clustering (Orleans' ADO.NET membership) on the
+    /// PostgreSQL database that <paramref name="connectionString"/> names. Its schema must have been created by
+    /// <see cref="SchemaMigrator"/> first.
     /// </summary>
     public static ISiloBuilder UseTransitPostgres(this ISiloBuilder silo, string connectionString, string storageName = "transit")
     {
@@ -30,24 +33,63 @@ public static class PostgresSiloBuilderExtensions
             options.Invariant = Invariant;
             options.ConnectionString = tuned;
         });
-        silo.UseAdoNetReminderService(options =>
+        foreach (var name in StorageNames(storageName))
         {
-            options.Invariant = Invariant;
-            options.ConnectionString = tuned;
-        });
+            silo.AddAdoNetGrainStorage(name, options =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = tuned;
+            });
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<Serializer>(StorageSerialization.UseBinary);
+        }
 
         silo.Services.AddSingleton(services => new TransitDatabase(
             connectionString,
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             services.GetRequiredService<ILogger<TransitDatabase>>()));
-        silo.Services.AddSingleton(services => new PostgresGrainStateStore(
-            services.GetRequiredService<TransitDatabase>(),
-            GrainStateSerialization.Binary(services.GetRequiredService<Serializer>()),
-            services.GetRequiredService<IActivatorProvider>()));
-        silo.AddTransitStorage<PostgresGrainStateStore>(storageName);
-
-        silo.Services.AddSingleton<IEventIdLedger>(services => new PostgresEventIdLedger(
-            services.GetRequiredService<TransitDatabase>(), services.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<JournalPayloads>();
+        silo.Services.TryAddSingleton<IJournal>(services => new GroupCommitJournal(
+            new PostgresJournalStore(services.GetRequiredService<TransitDatabase>(), services.GetRequiredService<JournalPayloads>())));
+        silo.Services.AddSingleton<IShipmentIndex>(services => new PostgresShipmentIndex(services.GetRequiredService<TransitDatabase>()));
+        silo.Services.AddSingleton<IWakeUpSchedule>(services => new PostgresWakeUpSchedule(services.GetRequiredService<TransitDatabase>()));
         return silo;
     }
+
+    /// <summary>
+    /// The embedded default and grain tests: the journal, listing and wake-up rows in <paramref name="journal"/> (silos
+    /// of one process share it when given the same instance, else this silo has one of its own), grain snapshots in
+    /// Orleans' memory grain storage, serialized as on PostgreSQL, so what works here works there.
+    /// </summary>
+    public static ISiloBuilder UseTransitMemory(this ISiloBuilder silo, string storageName = "transit", InMemoryJournalStore? journal = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        foreach (var name in StorageNames(storageName))
+        {
+            silo.AddMemoryGrainStorage(name);
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(name).Configure<Serializer>(StorageSerialization.UseBinary);
+        }
+
+        silo.Services.AddSingleton(journal ?? new InMemoryJournalStore());
+        silo.Services.AddSingleton<JournalPayloads>();
+        silo.Services.TryAddSingleton<IJournal>(services => new GroupCommitJournal(
+            services.GetRequiredService<InMemoryJournalStore>().For(services.GetRequiredService<JournalPayloads>())));
+        silo.Services.AddSingleton<IShipmentIndex>(services => services.GetRequiredService<InMemoryJournalStore>());
+        silo.Services.AddSingleton<IWakeUpSchedule>(services => services.GetRequiredService<InMemoryJournalStore>());
+        return silo;
+    }
+
+    // A grain that names no storage gets the default one: the same.
+    private static IEnumerable<string> StorageNames(string storageName) =>
+        new[] { storageName, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME }.Distinct(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// How grain snapshots are serialized, in PostgreSQL and in memory alike: Orleans' own binary serializer, not the default
+/// JSON one. Snapshots carry NodaTime values, which Orleans serializes through registered surrogates; the JSON serializers
+/// know nothing of them and write values they cannot read back, or read them back as 1970 without any error.
+/// </summary>
+internal static class StorageSerialization
+{
+    public static void UseBinary(IStorageProviderSerializerOptions options, Serializer serializer) =>
+        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
 }

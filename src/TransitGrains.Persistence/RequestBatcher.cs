@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace TransitGrains.Persistence;
@@ -9,6 +10,9 @@ internal abstract class BatchedRequest<TResult>
     private readonly TaskCompletionSource<TResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<TResult> Completion => _done.Task;
+
+    /// <summary>The trace of the call that made the request, for the group's span to continue.</summary>
+    public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
     public void Complete(TResult result) => _done.TrySetResult(result);
 
@@ -26,14 +30,17 @@ internal sealed class RequestBatcher<TRequest, TResult> : IAsyncDisposable
 {
     private readonly Channel<TRequest> _queue = Channel.CreateUnbounded<TRequest>();
     private readonly Func<IReadOnlyList<TRequest>, Task> _execute;
+    private readonly string _operation;
     private readonly int _maxGroup;
     private readonly Task[] _workers;
 
     /// <param name="execute">Executes one group and completes each request; if it throws, every request of the group not yet
     /// completed fails with that exception.</param>
-    public RequestBatcher(Func<IReadOnlyList<TRequest>, Task> execute, int maxGroup, int concurrency)
+    /// <param name="operation">The name of a group's span.</param>
+    public RequestBatcher(Func<IReadOnlyList<TRequest>, Task> execute, string operation, int maxGroup, int concurrency)
     {
         _execute = execute;
+        _operation = operation;
         _maxGroup = maxGroup;
         _workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
@@ -64,6 +71,7 @@ internal sealed class RequestBatcher<TRequest, TResult> : IAsyncDisposable
                 continue; // another worker took them
             }
 
+            using var span = GroupSpan(group);
             try
             {
                 await _execute(group);
@@ -76,6 +84,22 @@ internal sealed class RequestBatcher<TRequest, TResult> : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One group runs for many callers: its span continues the first caller's trace and links the others', so the trace
+    /// of each batch reaches the commit that made it durable (and the PostgreSQL commands under it).
+    /// </summary>
+    private Activity? GroupSpan(List<TRequest> group)
+    {
+        if (!TransitTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = group.Skip(1).Where(r => r.Caller != default).Select(r => new ActivityLink(r.Caller)).ToList();
+        return TransitTracing.Source.StartActivity(
+            _operation, ActivityKind.Internal, group[0].Caller, [new("transit.group.size", group.Count)], links);
     }
 
     /// <summary>Executes what is queued, then stops.</summary>

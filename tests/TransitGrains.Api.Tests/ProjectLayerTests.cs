@@ -31,9 +31,9 @@ public sealed class ProjectLayerTests
         ["NodaTime.Serialization.SystemTextJson"] = 1,
         // The adapters: each speaks to one outside thing.
         ["Microsoft.Orleans.Runtime"] = 2,
-        ["Microsoft.Orleans.Reminders"] = 2,
         ["Microsoft.Orleans.Clustering.AdoNet"] = 2,
-        ["Microsoft.Orleans.Reminders.AdoNet"] = 2,
+        ["Microsoft.Orleans.Persistence.AdoNet"] = 2,
+        ["Microsoft.Orleans.Persistence.Memory"] = 2,
         ["Npgsql"] = 2,
         ["Azure.Storage.Queues"] = 2,
         ["Microsoft.Extensions.Diagnostics.HealthChecks"] = 2,
@@ -56,7 +56,7 @@ public sealed class ProjectLayerTests
     /// </summary>
     private static readonly Dictionary<string, string[]> Refused = new(StringComparer.Ordinal)
     {
-        ["TransitGrains.Api"] = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Reminders", "Microsoft.Orleans.Server", "Microsoft.Orleans.Dashboard"],
+        ["TransitGrains.Api"] = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Persistence.AdoNet", "Microsoft.Orleans.Server", "Microsoft.Orleans.Dashboard"],
     };
 
     [Fact]

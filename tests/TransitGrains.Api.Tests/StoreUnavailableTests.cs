@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Runtime;
 using TransitGrains.Abstractions;
-using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Journal;
 
 namespace TransitGrains.Api.Tests;
 
@@ -14,7 +14,7 @@ namespace TransitGrains.Api.Tests;
 /// api.md, "Faults": each way a failure to reach the store or the cluster surfaces in the grains (the PostgreSQL store's
 /// own, a database failure a provider passes on as it is or wrapped by Orleans, a timeout, a grain call the cluster
 /// rejects) is answered 503 problem details with Retry-After, never a bare 500; a failure that is a fault of the service
-/// itself stays 500. The failures are raised where a batch first needs the store, in the event intake grain (the real
+/// itself stays 500. The failures are raised where a batch first needs the store, in the journal (the real
 /// outage, on real PostgreSQL, is <c>DatabaseOutageTests</c>' in the integration tests).
 /// </summary>
 public sealed class StoreUnavailableTests(FailingStoreSilo silo) : IClassFixture<FailingStoreSilo>
@@ -70,14 +70,14 @@ public sealed class StoreUnavailableTests(FailingStoreSilo silo) : IClassFixture
     }
 }
 
-/// <summary>A silo whose event-id ledger throws, for the batch a test reports, the failure that test names.</summary>
+/// <summary>A silo whose journal throws, for the batch a test reports, the failure that test names.</summary>
 public sealed class FailingStoreSilo : IAsyncLifetime
 {
-    private readonly FailingLedger _ledger = new();
+    private readonly FailingJournal _journal = new();
     private RunningSilo? _silo;
 
     public async Task InitializeAsync() =>
-        _silo = await RunningSilo.Start(builder => builder.Services.AddSingleton<IEventIdLedger>(_ledger));
+        _silo = await RunningSilo.Start(builder => builder.Services.AddSingleton<IJournal>(_journal));
 
     public async Task DisposeAsync()
     {
@@ -87,19 +87,32 @@ public sealed class FailingStoreSilo : IAsyncLifetime
         }
     }
 
-    /// <summary>Reports one valid event whose claim fails with <paramref name="failure"/>.</summary>
+    /// <summary>Reports one valid event whose recording fails with <paramref name="failure"/>.</summary>
     public Task<ApiResponse> Report(Exception failure)
     {
         var e = Json.Transport("DEPA", "BARGE", Ids.Conveyance("BRG"), Json.Shunde, "2020-11-30T09:12:00+08:00");
-        _ledger.Failures[(string)e["eventId"]!] = failure;
+        _journal.Failures[(string)e["eventId"]!] = failure;
         return _silo!.As(Keys.Port).Post("/api/v1/events", Json.Batch([e]));
     }
 
-    private sealed class FailingLedger : IEventIdLedger
+    private sealed class FailingJournal : IJournal
     {
         public ConcurrentDictionary<string, Exception> Failures { get; } = new(StringComparer.Ordinal);
 
-        public Task<IReadOnlyList<EventClaim>> Claim(IReadOnlyList<TransitEvent> reported) =>
-            Task.FromException<IReadOnlyList<EventClaim>>(Failures[reported[0].EventId]);
+        public Task<EventsRecorded> RecordAsync(RecordEvents command) =>
+            Task.FromException<EventsRecorded>(Failures[command.Events[0].EventId]);
+
+        // Nothing is booked, cancelled or decided in this silo: its only requests are the failing batches.
+        public Task<BookingRecorded> BookAsync(BookShipment command) => throw Unused();
+
+        public Task CancelAsync(CancelShipment command) => throw Unused();
+
+        public Task DecideAsync(RecordDecision command) => throw Unused();
+
+        public Task RecordAttemptsAsync(RecordAttempts command) => throw Unused();
+
+        public Task<JournalTail> ReadAsync(string stream, long after) => throw Unused();
+
+        private static InvalidOperationException Unused() => new("this silo only records the failing batches");
     }
 }

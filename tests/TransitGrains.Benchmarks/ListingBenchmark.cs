@@ -5,23 +5,23 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 using Orleans.Serialization;
-using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 using TransitGrains.Abstractions;
 using TransitGrains.Api;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
 using TransitGrains.Grains;
 using TransitGrains.Persistence;
+using TransitGrains.Persistence.Journal;
 
 namespace TransitGrains.Benchmarks;
 
 /// <summary>
-/// The shipment listing (api.md 1.1) with 100,000 shipments stored: their states are written straight through the
-/// PostgreSQL grain store, each with its events, its listing as the shipment grain derives it, a booking time spread
+/// The shipment listing (api.md 1.1) with 100,000 shipments stored: each is journaled straight through the PostgreSQL
+/// journal (its booking, its events, and the decision that lists it with the status the shipment grain derives), a booking time spread
 /// over a year, and half of them the forwarder FWD-DEMO's. Then a page of 50 is timed as the store's query alone,
 /// and through the silo's endpoint, whose items are the shipments' own views (grain reads): for shipments not active
 /// yet (each page activates its 50) and for active ones. Target: a page of 50 through the endpoint in at most 20 ms
@@ -39,18 +39,19 @@ public static class ListingBenchmark
         await new SchemaMigrator().MigrateAsync(database);
 
         await using var services = new ServiceCollection()
-            .AddSerializer(s => s.AddAssembly(typeof(ShipmentState).Assembly).AddAssembly(typeof(ShipmentListing).Assembly).AddAssembly(typeof(TransitEvent).Assembly))
+            .AddSerializer(s => s.AddAssembly(typeof(TransitEvent).Assembly).AddAssembly(typeof(IJournal).Assembly))
             .BuildServiceProvider();
         await using var transit = new TransitDatabase(database, ServiceId);
-        await using var store = new PostgresGrainStateStore(
-            transit, GrainStateSerialization.Binary(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>());
+        await using var journal = new GroupCommitJournal(new PostgresJournalStore(transit, new JournalPayloads(services.GetRequiredService<Serializer>())));
+        var store = new PostgresShipmentIndex(transit);
 
         var fill = Stopwatch.StartNew();
-        var (forwarderCount, statuses) = await Fill(store, shipments);
-        await Execute(database, "ANALYZE transit_grain_state"); // as autovacuum would, long before a table holds 100,000 rows
+        var (forwarderCount, statuses) = await Fill(journal, shipments);
+        // As autovacuum would, long before a table holds 100,000 rows.
+        await Execute(database, "ANALYZE transit_shipments; ANALYZE transit_container_bookings");
         report.Section($"Machine: {Environment.ProcessorCount} cores, load average {EndToEnd.LoadAverage()}");
         report.Section($"Listing: {shipments} shipments stored ({forwarderCount} of them {Forwarder}'s, the rest of 9 other forwarders), "
-            + $"written through the grain store in {fill.Elapsed.TotalSeconds:F1} s");
+            + $"journaled in {fill.Elapsed.TotalSeconds:F1} s");
         report.Add("stored shipments by status", string.Join(", ", statuses.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value}")));
 
         var deep = await PositionAt(database, Forwarder, shipments / 4);
@@ -169,22 +170,39 @@ public static class ListingBenchmark
     }
 
     /// <summary>
-    /// Writes the shipments' states, 512 writes in flight (the store commits them in groups), each with the listing its
-    /// grain would store: the status is the domain's for the events written. Answers how many are <see cref="Forwarder"/>'s,
+    /// Journals the shipments, 512 in flight (the journal commits them in groups): each booking, its events, and the
+    /// decision that covers them with the status the domain gives them. Answers how many are <see cref="Forwarder"/>'s,
     /// and how many have each status.
     /// </summary>
-    private static async Task<(int Forwarder, Dictionary<ShipmentStatus, int> Statuses)> Fill(PostgresGrainStateStore store, int shipments)
+    private static async Task<(int Forwarder, Dictionary<ShipmentStatus, int> Statuses)> Fill(IJournal journal, int shipments)
     {
         var now = SystemClock.Instance.GetCurrentInstant();
         var policies = new TaxRefundOptions().ToPolicyBook();
         var statuses = new Dictionary<ShipmentStatus, int>();
         await Parallel.ForEachAsync(Enumerable.Range(0, shipments), new ParallelOptions { MaxDegreeOfParallelism = 512 }, async (i, _) =>
         {
-            var state = Shipment(i, now - Duration.FromSeconds(i * 315L), now, policies);
-            await store.WriteStateAsync("shipment", GrainId.Create("shipment", state.Booking!.ShipmentId), new GrainState<ShipmentState>(state));
+            var (booked, events, cancelledAt) = Shipment(i, now - Duration.FromSeconds(i * 315L));
+            await journal.BookAsync(new BookShipment(booked));
+            if (events.Count > 0)
+            {
+                await journal.RecordAsync(new RecordEvents(events));
+            }
+
+            var record = new ShipmentRecord(booked.Booking, booked.BookedAt, cancelledAt, events, [], []);
+            var status = ShipmentProjection.Evaluate(record, policies, now).Status(cancelledAt);
+            var decided = new ShipmentDecided([.. events.Select(e => e.EventId)], null, [], [], 0, status);
+            if (cancelledAt is { } at)
+            {
+                await journal.CancelAsync(new CancelShipment(booked.Booking, new ShipmentCancelled(at), decided, null));
+            }
+            else
+            {
+                await journal.DecideAsync(new RecordDecision(booked.Booking.ShipmentId, decided, status, null));
+            }
+
             lock (statuses)
             {
-                statuses[state.Listing!.Status] = statuses.GetValueOrDefault(state.Listing.Status) + 1;
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
             }
         });
         return ((shipments + 1) / 2, statuses);
@@ -194,12 +212,13 @@ public static class ListingBenchmark
     /// Shipment <paramref name="i"/>: two containers by barge from Shunde to Nansha, then by vessel to Rotterdam; 60% have
     /// arrived (14 events), 25% are under way (3), 10% are booked (none), 5% were cancelled; the even ones are FWD-DEMO's.
     /// </summary>
-    private static ShipmentState Shipment(int i, Instant bookedAt, Instant now, RefundPolicyBook policies)
+    private static (ShipmentBooked Booked, IReadOnlyList<TransitEvent> Events, Instant? CancelledAt) Shipment(int i, Instant bookedAt)
     {
         var id = $"LB-{i:D6}";
         var containers = new[] { Container(2 * i), Container(2 * i + 1) };
-        var barge = $"BRG-{i % 500:D3}";
-        var vessel = $"VSL-{i % 200:D3}";
+        // A conveyance of its own: a transport event reaches every shipment booked on its conveyance.
+        var barge = $"BRG-{i:D6}";
+        var vessel = $"VSL-{i:D6}";
         var booking = new ShipmentBooking(
             id, i % 2 == 0 ? Forwarder : $"FWD-{i % 9:D2}", TradeMode.GENERAL, containers, null,
             [
@@ -241,10 +260,8 @@ public static class ListingBenchmark
             }
         }
 
-        var state = new ShipmentState { Booking = booking, BookedAt = bookedAt, Events = events, CancelledAt = kind == 19 ? bookedAt + Duration.FromHours(1) : null };
-        var record = new ShipmentRecord(booking, bookedAt, state.CancelledAt, events, [], []);
-        state.Listing = new ShipmentListing(booking.Forwarder, ShipmentProjection.Evaluate(record, policies, now).Status(state.CancelledAt), bookedAt);
-        return state;
+        var booked = new ShipmentBooked(booking, bookedAt, new EtaChange(bookedAt, null, "booked"));
+        return (booked, events, kind == 19 ? bookedAt + Duration.FromHours(1) : null);
     }
 
     private static readonly UnLocode Shunde = UnLocode.Parse("CNSUD");
@@ -263,14 +280,14 @@ public static class ListingBenchmark
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT grain_id, booked_at FROM transit_grain_state WHERE service_id = $1 AND forwarder = $2 AND booked_at IS NOT NULL "
-            + "ORDER BY booked_at DESC, grain_id DESC OFFSET $3 LIMIT 1", connection);
+            "SELECT shipment_id, booked_at FROM transit_shipments WHERE service_id = $1 AND forwarder = $2 "
+            + "ORDER BY booked_at DESC, shipment_id DESC OFFSET $3 LIMIT 1", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = forwarder });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new ListingPosition(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1)), GrainId.Parse(reader.GetString(0)));
+        return new ListingPosition(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1)), reader.GetString(0));
     }
 
     private static async Task Execute(string database, string sql)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Shipments;
@@ -121,6 +122,8 @@ public sealed class BookingTests(ClusterFixture fixture)
         var view = await Grains.View(later.ShipmentId);
         Assert.Equal(1, view.TimelineCount(gateIn.EventId));
         Assert.Equal(ContainerStatus.AT_FACILITY, view.Containers[0].Status);
-        Assert.Equal([later.ShipmentId], await Grains.GetGrain<IContainerGrain>(free.Value).Shipments());
+        var listed = await fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IShipmentIndex>()
+            .PageAsync(new ShipmentQuery(null, null, free.Value, null, 10), CancellationToken.None);
+        Assert.Equal([later.ShipmentId], listed.Shipments);
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Orleans.Serialization.Configuration;
-using Orleans.Storage;
 using TransitGrains.Abstractions;
 using TransitGrains.Persistence;
+using TransitGrains.Persistence.Journal;
 using Orleans.TestingHost;
 
 namespace TransitGrains.Grains.Tests;
@@ -43,15 +43,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        private const string InMemory = "transit-in-memory";
-
-        // Both silos store into one table, as silos of a cluster share one database.
-        private static readonly InMemoryStateTable States = new();
+        // Both silos journal into one store, as silos of a cluster share one database.
+        private static readonly InMemoryJournalStore Journal = new();
 
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddTransitMemoryStorage(InMemory, States)
-                .UseInMemoryReminderService()
+            silo.UseTransitMemory(StorageNames.Transit, Journal)
                 // Fails at start-up when a type that crosses the wire has no codec, instead of on the first call.
                 .Configure<TypeManifestOptions>(o => o.EnableConfigurationAnalysis = true);
 
@@ -70,8 +67,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Transit:Webhooks:RetryDelays:1"] = "00:00:20",
                 })
                 .Build();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(
-                StorageNames.Transit, (services, _) => new ScriptedStorage(services.GetRequiredKeyedService<IGrainStorage>(InMemory)));
+            var journal = silo.Services.Last(d => d.ServiceType == typeof(IJournal));
+            silo.Services.Remove(journal);
+            silo.Services.AddSingleton<IJournal>(services => ScriptedJournal.Over((IJournal)journal.ImplementationFactory!(services)));
             silo.Services.AddSingleton<IClock>(Clock);
             silo.Services.AddTransitGrains(configuration);
             silo.Services.AddSingleton<ITaxRefundTriggerPublisher, RecordingPublisher>();

@@ -48,7 +48,6 @@ public sealed class ConveyanceTests(ClusterFixture fixture)
 
         var conveyance = Grains.GetGrain<IConveyanceGrain>($"VESSEL/{vessel}");
         Assert.Equal([EventOutcome.DUPLICATE], await Grains.Submit(load));
-        Assert.Empty(await conveyance.RecordMoves([new ContainerMove(load, null)])); // the intake repairing a crash after the claim
         var earlier = Move(EventCode.LOAD, container, vessel, "CNNSA", 7, 0);
         Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(earlier)); // a late report of an older move
         Assert.Empty((await conveyance.GetView(null))!.Aboard);
@@ -64,39 +63,6 @@ public sealed class ConveyanceTests(ClusterFixture fixture)
         Assert.NotNull(view);
         Assert.Empty(view.Aboard);
         Assert.Null(await Grains.GetGrain<IConveyanceGrain>($"VESSEL/{Ids.Next("VESSEL")}").GetView(null));
-    }
-
-    [Fact]
-    public async Task A_conveyance_stored_with_every_move_in_full_shows_the_same_aboard_list_and_is_stored_compact_on_its_next_write()
-    {
-        var vessel = Ids.Next("VESSEL");
-        var (stays, leaves, joins) = (Ids.Container(), Ids.Container(), Ids.Container());
-        var grain = Grains.GetGrain<IConveyanceGrain>($"VESSEL/{vessel}");
-        var storage = fixture.Cluster.Silos.Cast<InProcessSiloHandle>().First().ServiceProvider
-            .GetRequiredKeyedService<IGrainStorage>(StorageNames.Transit);
-        var load = Move(EventCode.LOAD, stays, vessel, "CNNSA", 8, 0);
-        var before = new ConveyanceStateAsStoredBefore
-        {
-            Moves =
-            [
-                Move(EventCode.DISC, leaves, vessel, "SGSIN", 6, 0, plusDays: 5),
-                load,
-                Move(EventCode.LOAD, leaves, vessel, "CNNSA", 8, 1),
-            ],
-        };
-        await storage.WriteStateAsync("conveyance", grain.GetGrainId(), new GrainState<ConveyanceStateAsStoredBefore>(before));
-
-        Assert.Equal([stays.Value], (await grain.GetView(null))!.Aboard);
-        Assert.Empty(await grain.RecordMoves([new ContainerMove(load, null)]));
-
-        await grain.RecordMoves([new ContainerMove(Move(EventCode.LOAD, joins, vessel, "SGSIN", 9, 0, plusDays: 5), null)]);
-        var stored = new GrainState<ConveyanceState>();
-        await storage.ReadStateAsync("conveyance", grain.GetGrainId(), stored);
-        Assert.NotNull(stored.State);
-        Assert.Null(stored.State.FullMoves);
-        Assert.Equal(
-            new[] { stays, joins }.Select(c => c.Value).Order(StringComparer.Ordinal),
-            stored.State.Moves.Loaded.Select(c => c.Value).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -146,7 +112,6 @@ public sealed class ConveyanceTests(ClusterFixture fixture)
         var state = new ConveyanceState
         {
             Transport = [Make.Transport(EventCode.DEPA, TransportMode.VESSEL, "COSCOPRIDE-047W", "CNNSA", Make.ChinaTime(20, 0), eventId: "NSA-20201130-DEPA")],
-            Followers = Enumerable.Range(0, containers / 5).Select(i => $"GZ21-{i:D6}").ToHashSet(),
         };
         foreach (var load in Loads(numbers))
         {
@@ -159,15 +124,4 @@ public sealed class ConveyanceTests(ClusterFixture fixture)
     private static List<TransitEvent> Loads(IReadOnlyList<ContainerNumber> containers) =>
         containers.Select(c => Make.Equipment(EventCode.LOAD, c, "CNNSA", Make.ChinaTime(8, 0),
             TransportMode.VESSEL, "COSCOPRIDE-047W", $"NSA-20201130-{c.Value[4..10]}") with { ReceivedAt = ClusterFixture.Start }).ToList();
-}
-
-/// <summary>The conveyance's stored state as it was while it kept every move in full.</summary>
-[GenerateSerializer]
-public sealed class ConveyanceStateAsStoredBefore
-{
-    [Id(0)] public List<TransitEvent> Transport { get; set; } = [];
-    [Id(1)] public List<TransitEvent> Moves { get; set; } = [];
-    [Id(2)] public List<BookedLeg> Legs { get; set; } = [];
-    [Id(3)] public HashSet<string> Followers { get; set; } = [];
-    [Id(4)] public Dictionary<string, HashSet<string>> Unconfirmed { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Journal;
 
 namespace TransitGrains.Grains.Tests;
 
@@ -9,7 +10,7 @@ public sealed class FanOutRepairTests(ClusterFixture fixture)
     private IGrainFactory Grains => fixture.Grains;
 
     [Fact]
-    public async Task A_fan_out_lost_after_the_conveyance_wrote_is_delivered_when_the_event_comes_again()
+    public async Task A_delivery_lost_after_the_journal_committed_is_made_when_the_event_comes_again()
     {
         var barge = Ids.Next("BARGE");
         var bookings = Enumerable.Range(0, 4)
@@ -20,28 +21,30 @@ public sealed class FanOutRepairTests(ClusterFixture fixture)
             await Grains.BookCreated(booking);
         }
 
-        // The intake's first half only: it claims the event id, the conveyance records the event and hands back the
-        // fan-out, and then the intake "crashes" before any shipment has stored it.
+        // The intake's first half only: the journal claims the event id and stores it in every stream it concerns, and
+        // then the intake "crashes" before any active shipment has applied it.
         var departure = Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 12));
-        Assert.True((await Grains.GetGrain<IEventIdGrain>(departure.EventId).Claim(departure)).IsFirst);
-        var intake = await Grains.GetGrain<IConveyanceGrain>($"BARGE/{barge}").RecordTransport([departure]);
-        Assert.Equal([EventOutcome.ACCEPTED], intake.Outcomes);
-        Assert.Equal(bookings.Select(b => b.ShipmentId).Order(), intake.FanOut.Select(f => f.ShipmentId).Order());
+        var recorded = await ScriptedJournal.Stored.RecordAsync(new RecordEvents([departure]));
+        Assert.True(Assert.Single(recorded.Events).IsFirst);
+        Assert.Equal(bookings.Select(b => b.ShipmentId).Order(), recorded.Deliveries.Keys.Order());
         foreach (var booking in bookings)
         {
             Assert.Equal(0, (await Grains.View(booking.ShipmentId)).TimelineCount(departure.EventId));
         }
 
-        // The port system retries: the event is a duplicate, but the unconfirmed fan-out goes out now.
+        // The port system retries: the event is a duplicate, and it is delivered again to every shipment it concerns.
         Assert.Equal([EventOutcome.DUPLICATE], await Grains.Submit(departure));
         foreach (var booking in bookings)
         {
             Assert.Equal(1, (await Grains.View(booking.ShipmentId)).TimelineCount(departure.EventId));
         }
 
-        // Acknowledged: once more changes nothing.
-        var third = await Grains.GetGrain<IConveyanceGrain>($"BARGE/{barge}").RecordTransport([departure]);
-        Assert.Equal([EventOutcome.DUPLICATE], third.Outcomes);
-        Assert.Empty(third.FanOut);
+        // Once more changes nothing: each shipment applies an event once, however often it is delivered.
+        Assert.Equal([EventOutcome.DUPLICATE], await Grains.Submit(departure));
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        foreach (var booking in bookings)
+        {
+            Assert.Equal(1, (await Grains.View(booking.ShipmentId)).TimelineCount(departure.EventId));
+        }
     }
 }

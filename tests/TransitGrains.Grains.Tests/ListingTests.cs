@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
@@ -8,8 +7,8 @@ using TransitGrains.Domain.Shipments;
 namespace TransitGrains.Grains.Tests;
 
 /// <summary>
-/// The shipment's listing (forwarder, status, booking time) travels with every write of its state; a shipment stored
-/// before listings existed writes its own when it is woken, even with nothing else due.
+/// The shipment's listing row (forwarder, status, booking time) is journaled with the booking and with every decision
+/// that changes its status, so the listing shows what is durable, whichever silo asks and whether or not it is active.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ListingTests(ClusterFixture fixture)
@@ -20,64 +19,32 @@ public sealed class ListingTests(ClusterFixture fixture)
 
     private IShipmentIndex Index => Silo.GetRequiredService<IShipmentIndex>();
 
-    private IGrainStorage Storage => Silo.GetRequiredKeyedService<IGrainStorage>(StorageNames.Transit);
-
     [Fact]
-    public async Task Each_write_lists_the_shipment_with_the_status_it_makes()
+    public async Task Each_decision_lists_the_shipment_with_the_status_it_makes()
     {
         var (booking, load) = await Booked();
-        var grain = Grains.GetGrain<IShipmentGrain>(booking.ShipmentId).GetGrainId();
-
-        Assert.Equal(ShipmentStatus.BOOKED, await ListedStatus(grain));
-        Assert.Equal(new ShipmentListing(Make.Forwarder, ShipmentStatus.BOOKED, (await Grains.View(booking.ShipmentId)).BookedAt), (await Read(grain)).State!.Listing);
+        var container = booking.Containers[0].Value;
+        Assert.Equal(ShipmentStatus.BOOKED, await ListedStatus(booking.ShipmentId, container));
 
         await Grains.Submit(load);
-        Assert.Equal(ShipmentStatus.IN_TRANSIT, await ListedStatus(grain));
+        Assert.Equal(ShipmentStatus.IN_TRANSIT, await ListedStatus(booking.ShipmentId, container));
 
         await Grains.GetGrain<IShipmentGrain>(booking.ShipmentId).Cancel();
-        Assert.Equal(ShipmentStatus.CANCELLED, await ListedStatus(grain));
-    }
-
-    [Fact]
-    public async Task Waking_a_shipment_stored_without_its_listing_and_with_nothing_due_writes_its_listing_and_changes_nothing_else()
-    {
-        var (booking, load) = await Booked();
-        await Grains.Submit(load);
-        var shipment = Grains.GetGrain<IShipmentGrain>(booking.ShipmentId);
-        var before = await shipment.GetView(includeTimeline: true);
-
-        // As stored before listings existed: the same state without one, read by the next activation.
         await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var stored = await Read(shipment.GetGrainId());
-        stored.State!.Listing = null;
-        await Storage.WriteStateAsync("shipment", shipment.GetGrainId(), stored);
-        Assert.Null(await ListedStatus(shipment.GetGrainId()));
-
-        await shipment.WakeUp();
-
-        var after = await Read(shipment.GetGrainId());
-        Assert.Equal(new ShipmentListing(Make.Forwarder, ShipmentStatus.IN_TRANSIT, before!.BookedAt), after.State!.Listing);
-        Assert.Equal(ShipmentStatus.IN_TRANSIT, await ListedStatus(shipment.GetGrainId()));
-        Assert.Null(after.State!.WakeUpAt);
-        Deep.Equal(before, await shipment.GetView(includeTimeline: true));
+        Assert.Equal(ShipmentStatus.CANCELLED, await ListedStatus(booking.ShipmentId, container));
     }
 
     [Fact]
-    public async Task Waking_a_shipment_that_was_never_booked_writes_its_state_so_that_the_stored_wake_up_is_replaced()
+    public async Task Events_for_a_shipment_never_booked_list_nothing()
     {
         var barge = Ids.Next("LB");
         var shipment = Grains.GetGrain<IShipmentGrain>(Ids.Next("UNBOOKED"));
-        // Fan-out that reached a shipment before its booking: kept, stored, not listed.
-        await shipment.Apply([Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 0))]);
-        var version = (await Read(shipment.GetGrainId())).ETag;
-
+        await Grains.Submit(Make.Transport(EventCode.DEPA, TransportMode.BARGE, barge, "CNSUD", Make.ChinaTime(9, 0)));
         await shipment.WakeUp();
 
-        var after = await Read(shipment.GetGrainId());
-        Assert.NotEqual(version, after.ETag);
-        Assert.Null(after.State!.WakeUpAt);
-        Assert.Null(after.State!.Listing);
-        Assert.Null(await ListedStatus(shipment.GetGrainId()));
+        Assert.Null(await shipment.GetView(includeTimeline: false));
+        var all = await Index.PageAsync(new ShipmentQuery(Make.Forwarder, null, null, null, 200), CancellationToken.None);
+        Assert.DoesNotContain(shipment.GetPrimaryKeyString(), all.Shipments);
     }
 
     private async Task<(Domain.Booking.ShipmentBooking Booking, TransitEvent Load)> Booked()
@@ -90,23 +57,17 @@ public sealed class ListingTests(ClusterFixture fixture)
     }
 
     /// <summary>The status under which the forwarder's listing shows the shipment, or null when it does not.</summary>
-    private async Task<ShipmentStatus?> ListedStatus(GrainId grain)
+    private async Task<ShipmentStatus?> ListedStatus(string shipmentId, string container)
     {
         foreach (var status in Enum.GetValues<ShipmentStatus>())
         {
-            if ((await Index.PageAsync(new ShipmentQuery(Make.Forwarder, status, [grain], null, 1), CancellationToken.None)).Shipments.Contains(grain))
+            var page = await Index.PageAsync(new ShipmentQuery(Make.Forwarder, status, container, null, 10), CancellationToken.None);
+            if (page.Shipments.Contains(shipmentId))
             {
                 return status;
             }
         }
 
         return null;
-    }
-
-    private async Task<GrainState<ShipmentState>> Read(GrainId grain)
-    {
-        var state = new GrainState<ShipmentState>(new ShipmentState());
-        await Storage.ReadStateAsync("shipment", grain, state);
-        return state;
     }
 }

@@ -6,6 +6,7 @@ using TransitGrains.Abstractions;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Conveyances;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Domain.Identifiers;
 using TransitGrains.Domain.Shipments;
 using TransitGrains.Domain.TaxRefund;
@@ -48,7 +49,8 @@ public sealed class SerializationTests(ClusterFixture fixture)
         ["transit event Z"] = EquipmentEvent(UtcNanos),
         ["shipment booking"] = SampleBooking(),
         ["shipment view"] = SampleView(),
-        ["fan-out of events"] = new FanOut("S-1", [TransportEvent(ShenzhenNanos), EquipmentEvent(UtcNanos)]),
+        ["journal record of a booking"] = new ShipmentBooked(SampleBooking(), ReceivedNanos, new EtaChange(ReceivedNanos, RotterdamMillis, "booked")),
+        ["journal record of a decision"] = new ShipmentDecided(["SDE-20201130-0001"], new EtaChange(ReceivedNanos, null, "SDE-20201130-0001"), [], [], 3, ShipmentStatus.IN_TRANSIT),
         ["shipment state"] = SampleState(),
         ["conveyance state"] = SampleConveyanceState(),
         ["subscription state"] = SampleSubscriptionState(),
@@ -99,8 +101,8 @@ public sealed class SerializationTests(ClusterFixture fixture)
         var e = TransportEvent(ShenzhenNanos);
         Assert.ThrowsAny<Exception>(() => Deep.Equal(e, e with { ReceivedAt = e.ReceivedAt.PlusNanoseconds(1) }));
         Assert.ThrowsAny<Exception>(() => Deep.Equal(e, e with { EventDateTime = e.EventDateTime.WithOffset(Offset.Zero) }));
-        var fanOut = new FanOut("S", [e]);
-        Assert.ThrowsAny<Exception>(() => Deep.Equal(fanOut, new FanOut("S", [e with { ReceivedAt = e.ReceivedAt.PlusNanoseconds(1) }])));
+        var decided = new ShipmentDecided([], new EtaChange(ReceivedNanos, e.EventDateTime, "x"), [], [], 0, ShipmentStatus.BOOKED);
+        Assert.ThrowsAny<Exception>(() => Deep.Equal(decided, decided with { Eta = new EtaChange(ReceivedNanos.PlusNanoseconds(1), e.EventDateTime, "x") }));
     }
 
     private static void AssertRoundTrips(IServiceProvider services, object value)
@@ -172,8 +174,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         {
             Transport = [TransportEvent(ShenzhenNanos)],
             Legs = [new BookedLeg("GZ21-000123", UnLocode.Parse("CNSUD"), [ContainerNumber.Parse("CSQU3054383")])],
-            Followers = ["GZ21-000123"],
-            Unconfirmed = new() { ["GZ21-000123"] = ["SDE-20201130-0001"] },
+            Position = 17,
         };
         state.Moves.Record(EquipmentEvent(RotterdamMillis) with { EventCode = EventCode.LOAD });
         return state;

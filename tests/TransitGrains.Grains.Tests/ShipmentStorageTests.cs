@@ -19,7 +19,7 @@ public sealed class ShipmentStorageTests(ClusterFixture fixture)
         var shipment = Grains.GetGrain<IShipmentGrain>(booking.ShipmentId);
 
         Task<IReadOnlyList<EventOutcome>> submitting;
-        using (var held = ScriptedStorage.HoldWrites(booking.ShipmentId))
+        using (var held = ScriptedJournal.HoldRecordings(load.ContainerNumber!.Value.Value))
         {
             submitting = Grains.Submit(load);
             await held.Arrived.WaitAsync(Patience);
@@ -39,18 +39,19 @@ public sealed class ShipmentStorageTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task After_a_failed_write_the_retried_event_is_stored_not_taken_for_already_seen()
+    public async Task After_a_failed_recording_the_retried_event_is_accepted_and_stored_once()
     {
         var (booking, load) = await BookedWithLoad();
-        ScriptedStorage.FailNextWrite(booking.ShipmentId);
+        ScriptedJournal.FailNextRecording(load.ContainerNumber!.Value.Value);
 
-        // The caller learns of the storage failure itself (Orleans wraps it), not of some other fault on the way.
-        var failed = await Assert.ThrowsAsync<OrleansException>(() => Grains.Submit(load));
-        Assert.Contains("scripted by the test", Assert.IsType<IOException>(failed.InnerException).Message);
+        // The caller learns of the storage failure itself, not of some other fault on the way.
+        var failed = await Assert.ThrowsAsync<StoreUnavailableException>(() => Grains.Submit(load));
+        Assert.Contains("scripted by the test", failed.Message);
         Assert.Equal(0, (await Grains.View(booking.ShipmentId)).TimelineCount(load.EventId));
 
-        // The port retries: the id was claimed by the failed attempt, so the answer is DUPLICATE, and the event is stored.
-        Assert.Equal([EventOutcome.DUPLICATE], await Grains.Submit(load));
+        // The port retries: the failed attempt claimed nothing (its transaction never committed), so the retry is the
+        // report that claims the id, and the event is stored once.
+        Assert.Equal([EventOutcome.ACCEPTED], await Grains.Submit(load));
         await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
         Assert.Equal(1, (await Grains.View(booking.ShipmentId)).TimelineCount(load.EventId));

@@ -252,5 +252,5 @@ public sealed class WebhookOutboxTests
     private Task<IReadOnlyList<DeliveryAttempt>> Deliveries(string subscriptionId) =>
         Grains.GetGrain<ISubscriptionGrain>(subscriptionId).Deliveries(DeliveryAttempt.Kept);
 
-    private static Task<int> PendingNotifications(string shipmentId) => Task.FromResult(ScriptedStorage.StoredNotifications(shipmentId));
+    private static Task<int> PendingNotifications(string shipmentId) => ScriptedJournal.PendingNotifications(shipmentId);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Npgsql;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Persistence;
 using Xunit.Abstractions;
 
@@ -24,8 +25,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     /// <summary>A shipment that gets no events: only the wake-up sweeper writes it after the outage.</summary>
     private const string Quiet = "DB-QUIET";
 
-    /// <summary>Its row in the grain state table, whatever the grain type's prefix.</summary>
-    private const string QuietGrain = "%/" + Quiet;
+    /// <summary>Its stream in the journal, which names its wake-up row.</summary>
+    private static readonly string QuietStream = JournalStreams.Shipment(Quiet);
 
     [Theory]
     [InlineData(30)]
@@ -61,7 +62,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             Assert.False(driving.IsCompleted, "the traffic ended before the outage");
 
             // Due while the database is away: only the sweeper, once it can read the store again, wakes it.
-            var quietVersion = await DueSoonAsync(postgres.ConnectionString, TimeSpan.FromSeconds(5));
+            var quietDue = await DueSoonAsync(postgres.ConnectionString, TimeSpan.FromSeconds(5));
             await postgres.KillAsync();
             down = clock.Elapsed;
             NpgsqlConnection.ClearAllPools(); // this test's own connections died with the server
@@ -73,7 +74,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             up = clock.Elapsed;
             await silo.WaitReadinessAsync(ready: true, Recovery);
             var readyAfter = clock.Elapsed - up;
-            await WokenAsync(postgres.ConnectionString, quietVersion, Recovery);
+            await WokenAsync(postgres.ConnectionString, quietDue, Recovery);
             var wokenAfter = clock.Elapsed - up;
             await driving.WaitAsync(Limit);
             await reading;
@@ -178,30 +179,34 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Makes the quiet shipment due a moment from now (as a refund deadline would); answers its stored version.</summary>
-    private static Task<int> DueSoonAsync(string database, TimeSpan after) => OnQuietRowAsync<int>(
+    /// <summary>Makes the quiet shipment due a moment from now (as a refund deadline would); answers the moment.</summary>
+    private static Task<DateTime> DueSoonAsync(string database, TimeSpan after) => OnQuietRowAsync<DateTime>(
         database,
-        "UPDATE transit_grain_state SET wake_up_at = now() + $1 WHERE state_name = 'shipment' AND grain_id LIKE $2 RETURNING version",
+        """
+        INSERT INTO transit_wake_ups (service_id, stream, wake_up_at, held_by) VALUES ('transitgrains', $2, now() + $1, NULL)
+        ON CONFLICT (service_id, stream) DO UPDATE SET wake_up_at = EXCLUDED.wake_up_at, held_by = NULL
+        RETURNING wake_up_at
+        """,
         new NpgsqlParameter<TimeSpan> { TypedValue = after });
 
-    /// <summary>Waits until the sweeper has woken the quiet shipment: it wrote its state again, with no wake-up left.</summary>
-    private static Task WokenAsync(string database, int version, TimeSpan limit) => Poll.UntilAsync(
+    /// <summary>Waits until the sweeper has woken the quiet shipment: it rewrote its wake-up row (here, it needs none).</summary>
+    private static Task WokenAsync(string database, DateTime due, TimeSpan limit) => Poll.UntilAsync(
         () => OnQuietRowAsync<bool>(
             database,
-            "SELECT version > $1 AND wake_up_at IS NULL FROM transit_grain_state WHERE state_name = 'shipment' AND grain_id LIKE $2",
-            new NpgsqlParameter<int> { TypedValue = version }),
+            "SELECT NOT EXISTS (SELECT FROM transit_wake_ups WHERE stream = $2 AND wake_up_at = $1)",
+            new NpgsqlParameter<DateTime> { TypedValue = due }),
         limit,
         $"{Quiet} woken by the sweeper after the database came back",
         intervalMs: 500);
 
-    /// <summary>Runs a statement on the quiet shipment's row (its grain id is $2) and answers the one value it returns.</summary>
+    /// <summary>Runs a statement on the quiet shipment's wake-up row (its stream is $2) and answers the one value it returns.</summary>
     private static async Task<T> OnQuietRowAsync<T>(string database, string sql, NpgsqlParameter first)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(first);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = QuietGrain });
-        return (T)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"{Quiet} is not stored"));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = QuietStream });
+        return (T)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"{Quiet} has no answer"));
     }
 }

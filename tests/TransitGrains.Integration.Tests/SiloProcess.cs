@@ -172,7 +172,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The silo as built next to this test assembly's configuration (Debug or Release).</summary>
-    private static string SiloProgram()
+    internal static string SiloProgram()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/{Configuration}/net10.0/
         var framework = testOutput.Name;

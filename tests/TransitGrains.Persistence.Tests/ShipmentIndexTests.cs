@@ -1,33 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Orleans.Serialization;
-using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 using TransitGrains.Abstractions;
+using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Journal;
 using TransitGrains.Domain.Shipments;
+using TransitGrains.Persistence.Journal;
 
 namespace TransitGrains.Persistence.Tests;
 
 /// <summary>
-/// The shipment listing as both stores keep it: written with the state, read a page at a time, newest booking first.
+/// The shipment listing as both journals keep it: a row written with the booking and with each decision that changes
+/// the status, read a page at a time, newest booking first.
 /// The same tests run on PostgreSQL (<see cref="PostgresShipmentIndexTests"/>) and in memory (<see cref="InMemoryShipmentIndexTests"/>).
 /// </summary>
 public abstract class ShipmentIndexTests : IAsyncLifetime
 {
-    private const string State = "shipment";
-
     // Whole microseconds: what PostgreSQL keeps of an instant.
     private static readonly Instant Monday = Instant.FromUtc(2026, 11, 30, 1, 0);
 
     private static readonly int[] BookingMinutes = [0, 1, 1, 1, 2, 3, 4];
 
-    private readonly Dictionary<GrainId, GrainState<ListedTestState>> _states = [];
+    private readonly Dictionary<string, (string Forwarder, Instant BookedAt)> _booked = new(StringComparer.Ordinal);
 
     protected ServiceProvider Services { get; } = new ServiceCollection()
-        .AddSerializer(s => s.AddAssembly(typeof(ShipmentIndexTests).Assembly).AddAssembly(typeof(ShipmentListing).Assembly))
+        .AddSerializer(s => s.AddAssembly(typeof(TransitEvent).Assembly).AddAssembly(typeof(IJournal).Assembly))
         .BuildServiceProvider();
 
-    protected abstract IGrainStorage Storage { get; }
+    private protected JournalPayloads Payloads => new(Services.GetRequiredService<Serializer>());
+
+    protected abstract IJournal Journal { get; }
 
     protected abstract IShipmentIndex Index { get; }
 
@@ -35,18 +38,14 @@ public abstract class ShipmentIndexTests : IAsyncLifetime
 
     public virtual async Task DisposeAsync() => await Services.DisposeAsync();
 
-    protected IGrainStorageSerializer Serializer => GrainStateSerialization.Binary(Services.GetRequiredService<Serializer>());
-
-    protected IActivatorProvider Activators => Services.GetRequiredService<IActivatorProvider>();
-
     [Fact]
     public async Task Pages_run_newest_booking_first_and_end_without_an_empty_page()
     {
-        // Three booked at the same instant: the grain id orders them, the same way on every page.
-        var booked = BookingMinutes.Select((minutes, i) => (Grain: Shipment($"ORDER-{i}"), At: Monday + Duration.FromMinutes(minutes))).ToList();
+        // Three booked at the same instant: the shipment id orders them, the same way on every page.
+        var booked = BookingMinutes.Select((minutes, i) => (Grain: $"ORDER-{i}", At: Monday + Duration.FromMinutes(minutes))).ToList();
         foreach (var (grain, at) in booked)
         {
-            await Write(grain, new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, at));
+            await Write(grain, "FWD-A", ShipmentStatus.BOOKED, at);
         }
 
         var pages = await AllPages(new ShipmentQuery("FWD-A", null, null, null, 3));
@@ -66,15 +65,15 @@ public abstract class ShipmentIndexTests : IAsyncLifetime
     public async Task Paging_while_shipments_are_booked_and_change_status_neither_skips_nor_repeats_one()
     {
         var random = new Random(7);
-        var existing = new List<GrainId>();
+        var existing = new List<string>();
         for (var i = 0; i < 40; i++)
         {
-            existing.Add(Shipment($"PAGED-{i:D2}"));
-            // Many share an instant: the cursor's tie-break on the grain id is what keeps them apart.
-            await Write(existing[^1], new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, Monday + Duration.FromSeconds(random.Next(10))));
+            existing.Add($"PAGED-{i:D2}");
+            // Many share an instant: the cursor's tie-break on the shipment id is what keeps them apart.
+            await Write(existing[^1], "FWD-A", ShipmentStatus.BOOKED, Monday + Duration.FromSeconds(random.Next(10)));
         }
 
-        var seen = new List<GrainId>();
+        var seen = new List<string>();
         var query = new ShipmentQuery("FWD-A", null, null, null, 6);
         var later = Monday + Duration.FromHours(1);
         for (var round = 0; ; round++)
@@ -87,10 +86,10 @@ public abstract class ShipmentIndexTests : IAsyncLifetime
             }
 
             // Between two pages: new bookings (newer than all), and shipments already listed or still to come moving on.
-            await Write(Shipment($"NEW-{round}"), new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, later + Duration.FromSeconds(round)));
+            await Write($"NEW-{round}", "FWD-A", ShipmentStatus.BOOKED, later + Duration.FromSeconds(round));
             foreach (var moved in existing.OrderBy(_ => random.Next()).Take(5))
             {
-                await Write(moved, _states[moved].State!.Listing! with { Status = ShipmentStatus.IN_TRANSIT });
+                await Write(moved, "FWD-A", ShipmentStatus.IN_TRANSIT);
             }
 
             query = query with { After = page.Next };
@@ -101,46 +100,45 @@ public abstract class ShipmentIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Status_filters_forwarders_and_the_given_shipments_narrow_the_listing()
+    public async Task Status_filters_forwarders_and_containers_narrow_the_listing()
     {
-        var a1 = Shipment("A-1");
-        var a2 = Shipment("A-2");
-        var a3 = Shipment("A-3");
-        var b1 = Shipment("B-1");
-        await Write(a1, new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, Monday));
-        await Write(a2, new ShipmentListing("FWD-A", ShipmentStatus.IN_TRANSIT, Monday + Duration.FromMinutes(1)));
-        await Write(a3, new ShipmentListing("FWD-A", ShipmentStatus.CANCELLED, Monday + Duration.FromMinutes(2)));
-        await Write(b1, new ShipmentListing("FWD-B", ShipmentStatus.IN_TRANSIT, Monday + Duration.FromMinutes(3)));
-        // A state without a listing (a container, a shipment not booked yet) is never listed.
-        await Write(GrainId.Create("container", "CSQU3054383"), null);
-        await Write(Shipment("NOT-BOOKED"), null);
+        var (c1, c2) = (Journaled.Container(), Journaled.Container());
+        await Write("A-1", "FWD-A", ShipmentStatus.BOOKED, Monday, c1);
+        await Write("A-2", "FWD-A", ShipmentStatus.IN_TRANSIT, Monday + Duration.FromMinutes(1));
+        await Write("A-3", "FWD-A", ShipmentStatus.CANCELLED, Monday + Duration.FromMinutes(2), c2);
+        // The container of a cancelled shipment is free for another forwarder's booking.
+        await Write("B-1", "FWD-B", ShipmentStatus.IN_TRANSIT, Monday + Duration.FromMinutes(3), c2);
+        // Events for a shipment not booked yet list nothing.
+        await Journal.RecordAsync(new RecordEvents([Journaled.Departure("DEPA-UNBOOKED", "SG-NOBODY")]));
 
-        Assert.Equal([a3, a2, a1], await List(new ShipmentQuery("FWD-A", null, null, null, 50)));
-        Assert.Equal([b1], await List(new ShipmentQuery("FWD-B", null, null, null, 50)));
+        Assert.Equal(["A-3", "A-2", "A-1"], await List(new ShipmentQuery("FWD-A", null, null, null, 50)));
+        Assert.Equal(["B-1"], await List(new ShipmentQuery("FWD-B", null, null, null, 50)));
         Assert.Empty(await List(new ShipmentQuery("FWD-C", null, null, null, 50)));
-        Assert.Equal([b1, a3, a2, a1], await List(new ShipmentQuery(null, null, null, null, 50)));
-        Assert.Equal([a2], await List(new ShipmentQuery("FWD-A", ShipmentStatus.IN_TRANSIT, null, null, 50)));
-        Assert.Equal([b1, a2], await List(new ShipmentQuery(null, ShipmentStatus.IN_TRANSIT, null, null, 50)));
+        Assert.Equal(["B-1", "A-3", "A-2", "A-1"], await List(new ShipmentQuery(null, null, null, null, 50)));
+        Assert.Equal(["A-2"], await List(new ShipmentQuery("FWD-A", ShipmentStatus.IN_TRANSIT, null, null, 50)));
+        Assert.Equal(["B-1", "A-2"], await List(new ShipmentQuery(null, ShipmentStatus.IN_TRANSIT, null, null, 50)));
         Assert.Empty(await List(new ShipmentQuery("FWD-B", ShipmentStatus.BOOKED, null, null, 50)));
 
-        // Among given shipments (a container's), still only the forwarder's own, with the status asked for.
-        Assert.Equal([a3, a1], await List(new ShipmentQuery("FWD-A", null, [a1, b1, a3, Shipment("UNKNOWN")], null, 50)));
-        Assert.Equal([b1], await List(new ShipmentQuery(null, ShipmentStatus.IN_TRANSIT, [a1, b1], null, 50)));
-        Assert.Empty(await List(new ShipmentQuery("FWD-A", null, [b1], null, 50)));
+        // The shipments a container was booked on: still only the forwarder's own, with the status asked for.
+        Assert.Equal(["B-1", "A-3"], await List(new ShipmentQuery(null, null, c2.Value, null, 50)));
+        Assert.Equal(["A-3"], await List(new ShipmentQuery("FWD-A", null, c2.Value, null, 50)));
+        Assert.Equal(["B-1"], await List(new ShipmentQuery(null, ShipmentStatus.IN_TRANSIT, c2.Value, null, 50)));
+        Assert.Empty(await List(new ShipmentQuery("FWD-B", null, c1.Value, null, 50)));
+        Assert.Empty(await List(new ShipmentQuery(null, null, Journaled.Container().Value, null, 50)));
 
-        // A status change moves the shipment from one filter to the other with the write that makes it.
-        await Write(a1, new ShipmentListing("FWD-A", ShipmentStatus.IN_TRANSIT, Monday));
-        Assert.Equal([a2, a1], await List(new ShipmentQuery("FWD-A", ShipmentStatus.IN_TRANSIT, null, null, 50)));
+        // A status change moves the shipment from one filter to the other with the decision that makes it.
+        await Write("A-1", "FWD-A", ShipmentStatus.IN_TRANSIT);
+        Assert.Equal(["A-2", "A-1"], await List(new ShipmentQuery("FWD-A", ShipmentStatus.IN_TRANSIT, null, null, 50)));
         Assert.Empty(await List(new ShipmentQuery("FWD-A", ShipmentStatus.BOOKED, null, null, 50)));
     }
 
     [Fact]
-    public async Task A_page_after_the_given_shipments_last_one_is_empty_and_a_position_that_was_never_listed_still_places_the_page()
+    public async Task A_page_after_the_last_one_is_empty_and_a_position_that_was_never_listed_still_places_the_page()
     {
-        var first = Shipment("POS-1");
-        var second = Shipment("POS-2");
-        await Write(first, new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, Monday));
-        await Write(second, new ShipmentListing("FWD-A", ShipmentStatus.BOOKED, Monday + Duration.FromMinutes(1)));
+        var first = "POS-1";
+        var second = "POS-2";
+        await Write(first, "FWD-A", ShipmentStatus.BOOKED, Monday);
+        await Write(second, "FWD-A", ShipmentStatus.BOOKED, Monday + Duration.FromMinutes(1));
 
         var page = await Index.PageAsync(new ShipmentQuery("FWD-A", null, null, null, 1), CancellationToken.None);
         Assert.Equal([second], page.Shipments);
@@ -148,24 +146,26 @@ public abstract class ShipmentIndexTests : IAsyncLifetime
 
         Assert.Equal([first], await List(new ShipmentQuery("FWD-A", null, null, page.Next, 10)));
         Assert.Empty(await List(new ShipmentQuery("FWD-A", null, null, new ListingPosition(Monday, first), 10)));
-        Assert.Equal([first], await List(new ShipmentQuery("FWD-A", null, null, new ListingPosition(Monday + Duration.FromSeconds(30), Shipment("GONE")), 10)));
-        Assert.Equal([second, first], await List(new ShipmentQuery("FWD-A", null, null, new ListingPosition(Monday + Duration.FromDays(1), Shipment("LATER")), 10)));
+        Assert.Equal([first], await List(new ShipmentQuery("FWD-A", null, null, new ListingPosition(Monday + Duration.FromSeconds(30), "GONE"), 10)));
+        Assert.Equal([second, first], await List(new ShipmentQuery("FWD-A", null, null, new ListingPosition(Monday + Duration.FromDays(1), "LATER"), 10)));
     }
 
-    private static GrainId Shipment(string id) => GrainId.Create("shipment", id);
-
-    private async Task Write(GrainId grain, ShipmentListing? listing)
+    /// <summary>Books the shipment the first time, and journals the decision that lists it with <paramref name="status"/>.</summary>
+    private async Task Write(string shipmentId, string forwarder, ShipmentStatus status, Instant? bookedAt = null, ContainerNumber? container = null)
     {
-        if (!_states.TryGetValue(grain, out var state))
+        if (!_booked.ContainsKey(shipmentId))
         {
-            _states[grain] = state = new GrainState<ListedTestState>(new ListedTestState());
+            _booked[shipmentId] = (forwarder, bookedAt!.Value);
+            Assert.True((await Journal.BookAsync(Journaled.Booking(shipmentId, forwarder, bookedAt.Value, [container ?? Journaled.Container()]))).IsBooked);
         }
 
-        state.State!.Listing = listing;
-        await Storage.WriteStateAsync(State, grain, state);
+        if (status != ShipmentStatus.BOOKED)
+        {
+            await Journal.DecideAsync(Journaled.Listed(shipmentId, status));
+        }
     }
 
-    private async Task<List<GrainId>> List(ShipmentQuery query) => [.. (await Index.PageAsync(query, CancellationToken.None)).Shipments];
+    private async Task<List<string>> List(ShipmentQuery query) => [.. (await Index.PageAsync(query, CancellationToken.None)).Shipments];
 
     private async Task<List<ShipmentPage>> AllPages(ShipmentQuery query)
     {
@@ -185,43 +185,48 @@ public sealed class PostgresShipmentIndexTests(PostgresDatabases databases) : Sh
 #pragma warning restore CA1001
 {
     private TransitDatabase _database = null!;
-    private PostgresGrainStateStore _store = null!;
+    private GroupCommitJournal _journal = null!;
+    private PostgresShipmentIndex _index = null!;
 
-    protected override IGrainStorage Storage => _store;
+    protected override IJournal Journal => _journal;
 
-    protected override IShipmentIndex Index => _store;
+    protected override IShipmentIndex Index => _index;
 
     public override async Task InitializeAsync()
     {
         _database = new TransitDatabase(await databases.CreateMigratedAsync(), "index-tests");
-        _store = new PostgresGrainStateStore(_database, Serializer, Activators);
+        _journal = new GroupCommitJournal(new PostgresJournalStore(_database, Payloads));
+        _index = new PostgresShipmentIndex(_database);
     }
 
     public override async Task DisposeAsync()
     {
-        await _store.DisposeAsync();
+        await _journal.DisposeAsync();
         await _database.DisposeAsync();
         await base.DisposeAsync();
     }
 }
 
+#pragma warning disable CA1001 // xunit disposes what InitializeAsync created through IAsyncLifetime.DisposeAsync
 public sealed class InMemoryShipmentIndexTests : ShipmentIndexTests
+#pragma warning restore CA1001
 {
-    private InMemoryGrainStateStore _store = null!;
+    private readonly InMemoryJournalStore _store = new();
+    private GroupCommitJournal _journal = null!;
 
-    protected override IGrainStorage Storage => _store;
+    protected override IJournal Journal => _journal;
 
     protected override IShipmentIndex Index => _store;
 
     public override Task InitializeAsync()
     {
-        _store = new InMemoryGrainStateStore(new InMemoryStateTable(), Serializer, Activators);
+        _journal = new GroupCommitJournal(_store.For(Payloads));
         return Task.CompletedTask;
     }
-}
 
-[GenerateSerializer]
-public sealed class ListedTestState : IListedShipment
-{
-    [Id(0)] public ShipmentListing? Listing { get; set; }
+    public override async Task DisposeAsync()
+    {
+        await _journal.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }

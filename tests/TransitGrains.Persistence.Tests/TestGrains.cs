@@ -11,18 +11,6 @@ public interface IStateTestGrain : IGrainWithStringKey
     Task<string> GetDefaultStorageValueAsync();
 }
 
-public interface IReminderTestGrain : IGrainWithStringKey
-{
-    Task StartTickingAsync(TimeSpan due, TimeSpan period);
-
-    Task StopTickingAsync();
-
-    /// <summary>The silo that handled the latest tick, or null before the first one.</summary>
-    Task<string?> GetLastTickSiloAsync();
-
-    Task<string> GetSiloAsync();
-}
-
 /// <summary>A state shaped like the project's: collections, bytes and a NodaTime value.</summary>
 [GenerateSerializer]
 public sealed class TestState
@@ -39,13 +27,6 @@ public sealed class TestState
 public sealed class DefaultStorageState
 {
     [Id(0)] public string Value { get; set; } = "";
-}
-
-[GenerateSerializer]
-public sealed class TickState
-{
-    [Id(0)] public int Count { get; set; }
-    [Id(1)] public string? LastSilo { get; set; }
 }
 
 /// <summary>Orleans cannot serialize NodaTime types by itself; this is the surrogate pattern the project uses.</summary>
@@ -84,24 +65,4 @@ public sealed class StateTestGrain(
     public Task<TestState> GetAsync() => Task.FromResult(state.State);
 
     public Task<string> GetDefaultStorageValueAsync() => Task.FromResult(other.State.Value);
-}
-
-public sealed class ReminderTestGrain(
-    [PersistentState("ticks", "transit")] IPersistentState<TickState> ticks) : Grain, IReminderTestGrain, IRemindable
-{
-    public Task StartTickingAsync(TimeSpan due, TimeSpan period) => this.RegisterOrUpdateReminder("tick", due, period);
-
-    public async Task StopTickingAsync() =>
-        await this.UnregisterReminder(await this.GetReminder("tick") ?? throw new InvalidOperationException("no reminder"));
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        ticks.State.Count++;
-        ticks.State.LastSilo = RuntimeIdentity;
-        await ticks.WriteStateAsync();
-    }
-
-    public Task<string?> GetLastTickSiloAsync() => Task.FromResult(ticks.State.LastSilo);
-
-    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 }

@@ -39,8 +39,6 @@ public sealed class TestSilo : IAsyncDisposable
                         o.ServiceId = "transit-tests";
                     })
                     .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
-                    // Lets a test see a reminder tick within seconds instead of the one-minute minimum.
-                    .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1))
                     .UseTransitPostgres(connectionString);
                 configure?.Invoke(silo);
             })
