@@ -200,7 +200,9 @@ public static class ApiDocument
             ("modeOfTransport", Choice("Needed by TRANSPORT events and LOAD/DISC.", typeof(TransportMode))),
             ("conveyanceId", Text("Needed by TRANSPORT events and LOAD/DISC.", Code, 3, 60)),
             ("containerNumber", Text("Needed by EQUIPMENT and CUSTOMS events (ISO 6346).", ContainerNumber)),
-            ("declarationNumber", Text("Optional, CUSTOMS events."))),
+            ("declarationNumber", Text("Optional, CUSTOMS events.")),
+            ("emptyIndicator", Choice("Optional, EQUIPMENT events: whether the container moved EMPTY or LADEN (DCSA's emptyIndicatorCode). "
+                + "Not given: not known from the report; a container booked on a shipment counts as LADEN.", typeof(EmptyIndicator)))),
         [typeof(SubscriptionBody)] = schema => Describe(schema, ["callbackUrl"],
             ("callbackUrl", new OpenApiSchema
             {

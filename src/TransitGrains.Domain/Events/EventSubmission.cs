@@ -15,4 +15,5 @@ public sealed record EventSubmission(
     string? ModeOfTransport,
     string? ConveyanceId,
     string? ContainerNumber,
-    string? DeclarationNumber);
+    string? DeclarationNumber,
+    string? EmptyIndicator = null);
