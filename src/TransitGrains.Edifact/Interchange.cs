@@ -96,7 +96,7 @@ public sealed record Interchange(
 
         if (trailer is null)
         {
-            throw new EdifactSyntaxException($"the interchange {reference} ends without its UNZ trailer");
+            throw new EdifactSyntaxException($"the interchange {reference} ends here, without its UNZ trailer", reader.Last!);
         }
 
         if (reader.Next() is { } after)

@@ -79,6 +79,9 @@ public sealed class SegmentReader
     }
 
     /// <summary>The next segment, or null at the end of the text (only line breaks and spaces left).</summary>
+    /// <summary>The segment <see cref="Next"/> read last, to name where an interchange that ends too early ends.</summary>
+    public Segment? Last { get; private set; }
+
     public Segment? Next()
     {
         SkipBetweenSegments();
@@ -162,7 +165,7 @@ public sealed class SegmentReader
             if (ch == c.Segment)
             {
                 _offset = i + 1;
-                return new Segment(tag, elements, position, line);
+                return Last = new Segment(tag, elements, position, line);
             }
         }
 

@@ -120,7 +120,7 @@ public sealed class InterchangeTests
 
     public static TheoryData<string, string, string, int, string> BrokenInterchanges => new()
     {
-        { "no UNZ", GateIn.Replace("UNZ+1+BJT20113001'", "", StringComparison.Ordinal), "", 0, "ends without its UNZ" },
+        { "no UNZ", GateIn.Replace("UNZ+1+BJT20113001'", "", StringComparison.Ordinal), "UNT", 8, "ends here, without its UNZ" },
         { "UNT counting too few segments", GateIn.Replace("UNT+7+1", "UNT+6+1", StringComparison.Ordinal), "UNT", 8, "counts 6 segments (UNH and UNT included), but there are 7" },
         { "UNT of another message", GateIn.Replace("UNT+7+1", "UNT+7+2", StringComparison.Ordinal), "UNT", 8, "its reference 2 is not its UNH's 1" },
         { "UNZ counting two messages", GateIn.Replace("UNZ+1+", "UNZ+2+", StringComparison.Ordinal), "UNZ", 9, "counts 2 messages, but there are 1" },
