@@ -85,6 +85,21 @@ public static class ApiDocument
                     context.Document);
             }
 
+            if (operation.OperationId == EdifactEndpoints.ReportOperation)
+            {
+                // The interchange is read from the body as text, so no parameter describes it.
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "One UN/EDIFACT interchange (UNA optional, UNB … UNZ), UTF-8.",
+                    Content = EdifactEndpoints.MediaTypes.ToDictionary(t => t, _ => new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Example = JsonValue.Create(EdifactEndpoints.Example),
+                    }),
+                };
+            }
+
             if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
                 && Examples.TryGetValue(operation.OperationId ?? "", out var example))
             {

@@ -61,6 +61,7 @@ public static class TransitApi
         }).DisableRateLimiting();
         app.MapShipments();
         app.MapEvents();
+        app.MapEdifact();
         app.MapConveyances();
         app.MapLocations();
         app.MapSubscriptions();

@@ -224,8 +224,8 @@ public sealed class ApiClient(HttpClient http, string? key)
 
     public Task<ApiResponse> Post(string path, JsonNode body) => PostRaw(path, body.ToJsonString());
 
-    public Task<ApiResponse> PostRaw(string path, string body) =>
-        Send(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, "application/json"));
+    public Task<ApiResponse> PostRaw(string path, string body, string mediaType = "application/json") =>
+        Send(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, mediaType));
 
     private async Task<ApiResponse> Send(HttpMethod method, string path, HttpContent? content)
     {
