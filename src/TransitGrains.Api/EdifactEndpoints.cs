@@ -24,17 +24,21 @@ public static class EdifactEndpoints
     /// <summary>The media types an interchange is sent as.</summary>
     public static readonly string[] MediaTypes = ["application/edifact", "text/plain"];
 
-    /// <summary>A gate-in report as the OpenAPI document shows it.</summary>
+    /// <summary>A loading report as the OpenAPI document shows it: two containers onto COSCO PRIDE, voyage 047W, at Nansha.</summary>
     public const string Example = """
-        UNB+UNOA:2+BJT+TRANSITGRAINS+201130:0720+BJT20113001'
-        UNH+1+CODECO:D:95B:UN:ITG14'
-        BGM+34+BJT-GI-0001+9'
+        UNA:+.? '
+        UNB+UNOC:3+NS4+TRANSITGRAINS+201202:1130+NS42012020001'
+        UNH+2+COARRI:D:95B:UN:SMDG15'
+        BGM+46+NS4-LD-COSCOPRIDE-047W+9'
+        TDT+20+047W+1++COS:172:20+++9355769:146:11:COSCO PRIDE'
+        LOC+9+CNNSA:139:6+NS4:TER:ZZZ'
         EQD+CN+CBHU2011304+22G1:102:5++2+5'
-        DTM+7:202011300710:203'
-        LOC+165+CNSUD:139:6+BJT:TER:ZZZ'
-        CNT+16:1'
-        UNT+7+1'
-        UNZ+1+BJT20113001'
+        DTM+203:202012021030:203'
+        EQD+CN+CBHU2011310+22G1:102:5++2+5'
+        DTM+203:202012021050?+0800:303'
+        CNT+16:2'
+        UNT+10+2'
+        UNZ+1+NS42012020001'
         """;
 
     // The body is read as UTF-8: UNOA and UNOB are within ASCII, and UNOC's characters are sent as UTF-8.
