@@ -10,8 +10,12 @@ using TransitGrains.Edifact;
 
 namespace TransitGrains.Api;
 
-/// <summary>One message of an interchange as answered: its reference (UNH/0062), its type, and one result per <c>EQD+CN</c> group.</summary>
+/// <summary>One message of an interchange as answered.</summary>
+/// <param name="MessageReference">The message's reference (UNH/0062).</param>
+/// <param name="Type">The message type (UNH/0065): CODECO, COARRI, or the one not read.</param>
+/// <param name="Status">REJECTED when the message as a whole was not read; null when it was.</param>
 /// <param name="Error">Why the message as a whole was not read (a message type or document code the service does not read); null when it was.</param>
+/// <param name="Results">One result per <c>EQD+CN</c> group, in order, each as in a JSON batch.</param>
 public sealed record EdifactMessageResult(string MessageReference, string Type, EventResultStatus? Status, string? Error, IReadOnlyList<EventResult> Results);
 
 /// <summary>An interchange as answered: its control reference (UNB/0020) and its messages in order.</summary>
@@ -58,8 +62,10 @@ public static class EdifactEndpoints
                 + "Events are answered per message, each as in ReportEvents (the same validation, key permissions, durability and "
                 + "idempotency). A message of a type or document code the service does not read is REJECTED as a whole (error "
                 + "says why), the rest processed. An interchange whose syntax is broken is 400 naming the segment, its position "
-                + "(UNB is 1) and its line, and nothing in it is stored. At most 1000 EQD+CN groups per interchange. "
+                + "(UNB is 1) and its line, and nothing in it is stored. "
+                + $"At most {EventEndpoints.MaxBatch} EQD+CN groups per interchange. "
                 + "See docs/edifact.md for the segments and qualifiers read.")
+            .Accepts<string>(MediaTypes[0], MediaTypes[1..])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -71,10 +77,8 @@ public static class EdifactEndpoints
         var started = Stopwatch.GetTimestamp();
         if (!MediaTypes.Any(t => http.Request.ContentType?.StartsWith(t, StringComparison.OrdinalIgnoreCase) == true))
         {
-            return TypedResults.Problem(
-                title: "Unsupported media type",
-                detail: $"Send the interchange as {string.Join(" or ", MediaTypes)}, not {http.Request.ContentType ?? "without a Content-Type"}.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return Problems.UnsupportedMediaType(
+                $"Send the interchange as {string.Join(" or ", MediaTypes)}, not {http.Request.ContentType ?? "without a Content-Type"}.");
         }
 
         Interchange interchange;
@@ -121,14 +125,10 @@ public static class EdifactEndpoints
     }
 
     private static ProblemHttpResult Broken(string detail, EdifactSyntaxException? where) =>
-        TypedResults.Problem(
-            title: "Broken interchange",
-            detail: $"{detail}. Nothing in this interchange was stored.",
-            statusCode: StatusCodes.Status400BadRequest,
-            extensions: where is null ? null : new Dictionary<string, object?>
-            {
-                ["segment"] = where.Tag,
-                ["position"] = where.Position,
-                ["line"] = where.Line,
-            });
+        Problems.BrokenInterchange(detail, where is null ? null : new Dictionary<string, object?>
+        {
+            ["segment"] = where.Tag,
+            ["position"] = where.Position,
+            ["line"] = where.Line,
+        });
 }

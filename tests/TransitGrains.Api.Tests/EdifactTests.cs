@@ -38,7 +38,7 @@ public sealed class EdifactTests(TransitApiFixture api)
             """;
     }
 
-    private Task<ApiResponse> Post(string interchange, string key = Keys.Port, string mediaType = "application/edifact") =>
+    private Task<ApiResponse> Post(string interchange, string key = Keys.Port, string? mediaType = "application/edifact") =>
         api.As(key).PostRaw("/api/v1/edifact", interchange, mediaType);
 
     private static IEnumerable<JsonNode> Results(JsonObject answer) =>
@@ -156,11 +156,16 @@ public sealed class EdifactTests(TransitApiFixture api)
     }
 
     [Fact]
-    public async Task An_interchange_sent_as_text_plain_is_read_and_one_sent_as_JSON_is_415()
+    public async Task An_interchange_sent_as_text_plain_is_read_and_one_sent_as_JSON_or_without_a_media_type_is_415()
     {
-        var (_, container, barge) = await api.BookOnePort("EDIT");
+        var (id, container, barge) = await api.BookOnePort("EDIT");
 
+        var asJson = (await Post(GateInAndLoading(Reference(), container, barge), mediaType: "application/json")).Problem(HttpStatusCode.UnsupportedMediaType);
+        var untyped = (await Post(GateInAndLoading(Reference(), container, barge), mediaType: null)).Problem(HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains("application/json", (string)asJson["detail"]!, StringComparison.Ordinal);
+        Assert.Contains("without a Content-Type", (string)untyped["detail"]!, StringComparison.Ordinal);
+        Assert.Empty((await api.Shipment(id))["timeline"]!.AsArray());
         Assert.Equal(["ACCEPTED", "ACCEPTED"], Statuses((await Post(GateInAndLoading(Reference(), container, barge), mediaType: "text/plain")).Expect(HttpStatusCode.OK).Body));
-        (await Post(GateInAndLoading(Reference(), container, barge), mediaType: "application/json")).Problem(HttpStatusCode.UnsupportedMediaType);
     }
 }
