@@ -17,6 +17,8 @@
 #   --listing-shipments   shipments stored for the listing phase (at least 2,000; fewer pages are walked with fewer)
 #   --skip-listing        leaves out the listing phase
 #   --skip-micro          leaves out the BenchmarkDotNet micro-benchmarks
+#   --only-edifact        runs only the terminals' EDI phase (POST /api/v1/edifact, 200 EQD groups an interchange) on a
+#                         database of its own; takes --scale, --seconds and --concurrency
 #
 # A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200
 #                --listing-shipments 20000 --skip-micro
@@ -42,16 +44,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 micro=1
 listing=1
+edifact_only=0
 args=()
 for arg in "$@"; do
   case "$arg" in
     --skip-micro) micro=0 ;;
     --skip-listing) listing=0 ;;
+    --only-edifact) edifact_only=1 ;;
     *) args+=("$arg") ;;
   esac
 done
 # Last, so that it wins over a --listing-shipments given too.
-((listing)) || args+=(--listing-shipments 0)
+((listing || edifact_only)) || args+=(--listing-shipments 0)
 
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
@@ -82,6 +86,12 @@ step() {
 
 failed=()
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $("$PGBIN/postgres" --version)"
+if ((edifact_only)); then
+  step dotnet "$BENCH" --edifact --silo silo/TransitGrains.Silo/bin/Release/net10.0/TransitGrains.Silo.dll \
+    --postgres "$PG" --queue "$QUEUE" "${args[@]}" || die "the EDIFACT phase failed"
+  exit 0
+fi
+
 if ((micro)); then
   # First, on idle cores. BenchmarkDotNet writes its artifacts to the working folder: keep them out of the tree.
   if step env -C "$WORK" dotnet "$ROOT/$BENCH" --micro --filter '*' >"$WORK/micro.log" 2>&1; then

@@ -8,7 +8,8 @@ namespace TransitGrains.PortSimulator;
 /// How events go out: batches of <see cref="BatchSize"/>, at most <see cref="Rate"/> events a second (0: as fast as
 /// the service takes them), <see cref="Concurrency"/> batches in flight. <see cref="Duplicates"/> is the share of
 /// events sent a second time later on (a port system retrying), <see cref="OutOfOrder"/> the share held back by up
-/// to a few batches (a slow feed), so that, e.g., a DEPA arrives after the ARRI.
+/// to a few batches (a slow feed), so that, e.g., a DEPA arrives after the ARRI. <see cref="Format"/> EDIFACT sends each
+/// batch's container moves as one interchange (see <see cref="TerminalEdi"/>) and the rest as JSON.
 /// </summary>
 public sealed record DeliveryOptions(
     int BatchSize = 200,
@@ -16,7 +17,8 @@ public sealed record DeliveryOptions(
     int Concurrency = 4,
     double Duplicates = 0,
     double OutOfOrder = 0,
-    int Seed = 1);
+    int Seed = 1,
+    WireFormat Format = WireFormat.Json);
 
 /// <summary>What the service answered, over all events sent.</summary>
 public sealed record DeliveryReport(
@@ -93,7 +95,7 @@ public static class Delivery
             {
                 try
                 {
-                    var (results, retries) = await api.Report(batch, ct);
+                    var (results, retries) = await api.Report(batch, ct, options.Format);
                     Interlocked.Add(ref counts[3], retries);
                     if (retries > 0)
                     {

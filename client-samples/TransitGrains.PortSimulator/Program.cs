@@ -80,7 +80,13 @@ static (List<Option> Options, Func<ParseResult, DeliveryOptions> Read) DeliveryO
     var dup = new Option<double>("--duplicates") { Description = "Share of events sent twice (0-1)", DefaultValueFactory = _ => duplicates };
     var late = new Option<double>("--out-of-order") { Description = "Share of events held back by up to three batches (0-1)", DefaultValueFactory = _ => outOfOrder };
     var deliverySeed = new Option<int>("--delivery-seed") { Description = "Seed of the duplicates and hold-backs", DefaultValueFactory = _ => 1 };
-    return ([rate, batch, parallel, dup, late, deliverySeed], parse => new DeliveryOptions(
+    var format = new Option<WireFormat>("--format")
+    {
+        Description = "json: every event in JSON batches; edifact: container moves as terminals send them (CODECO, COARRI), one "
+            + "interchange per batch, the rest in JSON. A terminal resends whole interchanges, so --duplicates is not applied to edifact",
+        DefaultValueFactory = _ => WireFormat.Json,
+    };
+    return ([rate, batch, parallel, dup, late, deliverySeed, format], parse => new DeliveryOptions(
         Math.Clamp(parse.GetValue(batch), 1, 1000), parse.GetValue(rate), parse.GetValue(parallel),
-        parse.GetValue(dup), parse.GetValue(late), parse.GetValue(deliverySeed)));
+        parse.GetValue(format) == WireFormat.Edifact ? 0 : parse.GetValue(dup), parse.GetValue(late), parse.GetValue(deliverySeed), parse.GetValue(format)));
 }

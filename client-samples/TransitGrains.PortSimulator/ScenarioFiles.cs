@@ -5,7 +5,8 @@ namespace TransitGrains.PortSimulator;
 /// <summary>
 /// A recorded scenario as three files in one folder: <c>bookings.json</c> (an array of booking bodies),
 /// <c>events.json</c> (a batch body, the events in the order their systems reported them) and
-/// <c>expected.json</c> (the end state, see <see cref="Expectations"/>).
+/// <c>expected.json</c> (the end state, see <see cref="Expectations"/>); optionally <c>edifact/*.edi</c>, interchanges
+/// in which terminals report some of those events as they would send them.
 /// </summary>
 public static class ScenarioFiles
 {
@@ -20,5 +21,14 @@ public static class ScenarioFiles
             Read<List<Booking>>("bookings.json"),
             Read<EventBatch>("events.json").Events,
             Read<Expectations>("expected.json"));
+    }
+
+    /// <summary>The folder's EDIFACT interchanges, in the order of their file names; none when it has no <c>edifact</c> folder.</summary>
+    public static IReadOnlyList<(string Name, string Text)> Interchanges(string folder)
+    {
+        var edifact = Path.Combine(folder, "edifact");
+        return Directory.Exists(edifact)
+            ? Directory.GetFiles(edifact, "*.edi").Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToList()
+            : [];
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 
 namespace TransitGrains.PortSimulator;
 
@@ -31,19 +32,57 @@ public sealed class TransitApi : IDisposable
 
     /// <summary>
     /// One batch. A timeout, a refused connection or a 5xx is retried with the same ids, as port systems do: what
-    /// was stored before the failure then comes back DUPLICATE. Answers the results and the number of retries.
+    /// was stored before the failure then comes back DUPLICATE. Answers the results, in batch order, and the number of retries.
+    /// As <see cref="WireFormat.Edifact"/>, the container moves go as one interchange and the rest as JSON.
     /// </summary>
-    public async Task<(IReadOnlyList<EventResult> Results, int Retries)> Report(IReadOnlyList<PortEvent> events, CancellationToken ct)
+    public async Task<(IReadOnlyList<EventResult> Results, int Retries)> Report(IReadOnlyList<PortEvent> events, CancellationToken ct, WireFormat format = WireFormat.Json)
+    {
+        if (format == WireFormat.Json || !events.Any(TerminalEdi.IsContainerMove))
+        {
+            var (answer, retries) = await Post<EventBatchResult>("api/v1/events", () => JsonContent.Create(new EventBatch(events), options: WireJson.Options), ct);
+            return (answer.Results, retries);
+        }
+
+        var moves = events.Where(TerminalEdi.IsContainerMove).ToList();
+        var others = events.Where(e => !TerminalEdi.IsContainerMove(e)).ToList();
+        var (text, order) = TerminalEdi.Interchange(moves);
+        var (interchange, edifactRetries) = await ReportInterchange(text, ct);
+        var byMove = new EventResult?[moves.Count];
+        foreach (var (message, indexes) in interchange.Messages.Zip(order))
+        {
+            // A message not read answers none of its moves: each takes the message's error.
+            for (var i = 0; i < indexes.Count; i++)
+            {
+                byMove[indexes[i]] = i < message.Results.Count ? message.Results[i] : new EventResult(null, message.Status ?? "REJECTED", message.Error);
+            }
+        }
+
+        var (json, jsonRetries) = others.Count == 0
+            ? (new EventBatchResult([]), 0)
+            : await Post<EventBatchResult>("api/v1/events", () => JsonContent.Create(new EventBatch(others), options: WireJson.Options), ct);
+        var (nextMove, nextOther) = (0, 0);
+        var results = events.Select(e => TerminalEdi.IsContainerMove(e)
+            ? byMove[nextMove++] ?? new EventResult(null, "REJECTED", "the interchange answered no result for this move")
+            : json.Results[nextOther++]).ToList();
+        return (results, edifactRetries + jsonRetries);
+    }
+
+    /// <summary>One EDIFACT interchange, retried as <see cref="Report"/> retries a batch (the same interchange again is DUPLICATE).</summary>
+    public Task<(EdifactAnswer Answer, int Retries)> ReportInterchange(string interchange, CancellationToken ct) =>
+        Post<EdifactAnswer>("api/v1/edifact", () => new StringContent(interchange, Encoding.UTF8, "application/edifact"), ct);
+
+    /// <summary>Posts with retries (timeouts, refused connections, 5xx), the content made afresh each time.</summary>
+    private async Task<(T Answer, int Retries)> Post<T>(string path, Func<HttpContent> content, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                using var response = await _http.PostAsJsonAsync("api/v1/events", new EventBatch(events), WireJson.Options, ct);
+                using var body = content();
+                using var response = await _http.PostAsync(path, body, ct);
                 if (response.IsSuccessStatusCode)
                 {
-                    var body = await response.Content.ReadFromJsonAsync<EventBatchResult>(WireJson.Options, ct);
-                    return (body!.Results, attempt);
+                    return ((await response.Content.ReadFromJsonAsync<T>(WireJson.Options, ct))!, attempt);
                 }
 
                 if ((int)response.StatusCode < 500 || attempt == 4)

@@ -38,6 +38,10 @@ public sealed record EventResult(string? EventId, string Status, string? Error);
 
 public sealed record EventBatchResult(IReadOnlyList<EventResult> Results);
 
+public sealed record EdifactMessageResult(string MessageReference, string Type, string? Status, string? Error, IReadOnlyList<EventResult> Results);
+
+public sealed record EdifactAnswer(string Interchange, IReadOnlyList<EdifactMessageResult> Messages);
+
 public sealed record ShipmentState(
     string ShipmentId,
     string Status,

@@ -103,6 +103,16 @@ public static class ApiDocument
                 }
             }
 
+            if (operation.OperationId == EdifactEndpoints.ReportOperation && operation.RequestBody?.Content is { } interchange)
+            {
+                // The interchange is text: the generator gives its media types and a string schema; the example is the text.
+                operation.RequestBody.Description = "One UN/EDIFACT interchange (UNA optional, UNB … UNZ), UTF-8.";
+                foreach (var media in interchange.Values)
+                {
+                    media.Example = JsonValue.Create(EdifactEndpoints.Example);
+                }
+            }
+
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>

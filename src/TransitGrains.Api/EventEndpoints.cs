@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
-using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
 
 namespace TransitGrains.Api;
@@ -60,57 +59,10 @@ public static class EventEndpoints
             return Problems.Field("events", $"a batch is an object with 'events': an array of 1-{MaxBatch} events");
         }
 
-        var caller = http.Caller();
-        var now = clock.GetCurrentInstant();
-        var results = new EventResult?[submissions.Count];
-        var valid = new List<(int Index, TransitEvent Event)>();
-        for (var i = 0; i < submissions.Count; i++)
-        {
-            if (submissions[i] is not { } submission)
-            {
-                results[i] = new EventResult(null, EventResultStatus.REJECTED, "an event is a JSON object");
-                continue;
-            }
-
-            var validated = EventValidator.Validate(submission, now);
-            if (!validated.IsValid)
-            {
-                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED, validated.Errors.ToString());
-            }
-            else if (!caller.MayReport(validated.Value!.EventType))
-            {
-                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
-                    $"eventType: this key may not report {validated.Value.EventType} events; it may report {MayReport(caller)}");
-            }
-            else if (!caller.MayReportAt(validated.Value.Location))
-            {
-                results[i] = new EventResult(submission.EventId, EventResultStatus.REJECTED,
-                    $"location: this key may not report at {validated.Value.Location}");
-            }
-            else
-            {
-                valid.Add((i, validated.Value with { ReportedBy = caller.Name }));
-            }
-        }
-
-        if (valid.Count > 0)
-        {
-            var outcomes = await grains.GetGrain<IEventIntakeGrain>(0).Submit(valid.Select(v => v.Event).ToList());
-            foreach (var ((index, e), outcome) in valid.Zip(outcomes))
-            {
-                results[index] = new EventResult(e.EventId,
-                    outcome == EventOutcome.ACCEPTED ? EventResultStatus.ACCEPTED : EventResultStatus.DUPLICATE, null);
-            }
-        }
-
-        TransitMetrics.EventsAnswered(
-            results.Count(r => r!.Status == EventResultStatus.ACCEPTED),
-            results.Count(r => r!.Status == EventResultStatus.DUPLICATE),
-            results.Count(r => r!.Status == EventResultStatus.REJECTED));
-        TransitMetrics.EventBatchAnswered(Stopwatch.GetElapsedTime(started));
-        return TypedResults.Ok(new EventBatchResult(results!));
+        var results = await EventIntake.Submit(
+            submissions.Select(s => new ReportedEvent(s?.EventId, s, s is null ? "an event is a JSON object" : null)).ToList(),
+            http.Caller(), grains, clock.GetCurrentInstant());
+        EventIntake.Answered(started);
+        return TypedResults.Ok(new EventBatchResult(results));
     }
-
-    private static string MayReport(ApiCaller caller) =>
-        string.Join(", ", Enum.GetValues<EventType>().Where(caller.MayReport));
 }

@@ -23,6 +23,17 @@ public static class Problems
     public static ProblemHttpResult BadBody(string detail) =>
         TypedResults.Problem(title: "Unreadable request body", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
+    /// <summary>An EDIFACT interchange that cannot be read; <paramref name="where"/> names the segment, its position and line.</summary>
+    public static ProblemHttpResult BrokenInterchange(string detail, IDictionary<string, object?>? where) =>
+        TypedResults.Problem(
+            title: "Broken interchange",
+            detail: $"{detail}. Nothing in this interchange was stored.",
+            statusCode: StatusCodes.Status400BadRequest,
+            extensions: where);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(title: "Unsupported media type", detail: detail, statusCode: StatusCodes.Status415UnsupportedMediaType);
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
 

@@ -33,7 +33,7 @@ public static class TransitApi
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
         services.AddTransitRateLimits(configuration, environment.IsDevelopment());
         services.Configure<JsonOptions>(o => ApiJsonConventions.Configure(o.SerializerOptions));
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = UnreadableRequestHandler.ExplainRefusedMediaType);
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddHealthChecks();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -63,6 +63,7 @@ public static class TransitApi
         }).DisableRateLimiting();
         app.MapShipments();
         app.MapEvents();
+        app.MapEdifact();
         app.MapConveyances();
         app.MapLocations();
         app.MapSubscriptions();

@@ -21,12 +21,24 @@ internal sealed class UnreadableRequestHandler : IExceptionHandler
         return true;
     }
 
+    /// <summary>
+    /// Routing refuses a body of a media type the operation does not accept before any handler runs, with a bare
+    /// problem; this gives it a detail naming what was sent.
+    /// </summary>
+    public static void ExplainRefusedMediaType(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+        {
+            context.ProblemDetails.Detail = $"This operation does not accept a body sent as {context.HttpContext.Request.ContentType}; "
+                + "the media types it accepts are listed under its requestBody in /openapi/v1.json.";
+        }
+    }
+
     private static IResult Problem(BadHttpRequestException bad)
     {
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
-            return TypedResults.Problem(
-                title: "Unsupported media type", detail: "Send the body as application/json.", statusCode: bad.StatusCode);
+            return Problems.UnsupportedMediaType("Send the body as application/json.");
         }
 
         if (bad.InnerException is JsonException json)

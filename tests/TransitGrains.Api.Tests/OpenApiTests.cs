@@ -78,6 +78,21 @@ public sealed class OpenApiTests(TransitApiFixture api) : IDisposable
     }
 
     [Fact]
+    public async Task The_EDIFACT_report_takes_its_interchange_as_text_in_either_media_type_with_an_example()
+    {
+        var operation = Operation(await Document(), "ReportEdifact");
+        var body = operation["requestBody"]!;
+        Assert.True((bool?)body["required"]);
+        var content = body["content"]!.AsObject();
+
+        Assert.Equal(["application/edifact", "text/plain"], content.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.All(content, c => Assert.Equal("string", (string?)c.Value!["schema"]!["type"]));
+        Assert.All(content, c => Assert.StartsWith("UNA:+.? '", (string?)c.Value!["example"], StringComparison.Ordinal));
+        Assert.Equal(["200", "400", "401", "403", "415", "429", "503"],
+            operation["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_webhook_operations_list_every_status_and_the_secret_rotation_its_optional_body()
     {
         var document = await Document();

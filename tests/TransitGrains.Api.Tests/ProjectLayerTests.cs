@@ -5,12 +5,14 @@ namespace TransitGrains.Api.Tests;
 /// <summary>
 /// Dependencies point inward (docs/architecture.md, "Projects and their dependencies"): every project under src/ and
 /// silo/ references only projects of a lower layer, and only packages its layer may use. The layers:
-/// 0 the domain, 1 the abstractions, 2 the adapters (grains, persistence, tax queue, webhooks, HTTP API), 3 the silo.
+/// -1 the EDIFACT syntax (no dependency at all), 0 the domain, 1 the abstractions, 2 the adapters (grains, persistence,
+/// tax queue, webhooks, HTTP API), 3 the silo.
 /// </summary>
 public sealed class ProjectLayerTests
 {
     private static readonly Dictionary<string, int> Layers = new(StringComparer.Ordinal)
     {
+        ["TransitGrains.Edifact"] = -1,
         ["TransitGrains.Domain"] = 0,
         ["TransitGrains.Abstractions"] = 1,
         ["TransitGrains.Grains"] = 2,

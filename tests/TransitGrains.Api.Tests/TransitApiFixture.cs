@@ -224,8 +224,17 @@ public sealed class ApiClient(HttpClient http, string? key)
 
     public Task<ApiResponse> Post(string path, JsonNode body) => PostRaw(path, body.ToJsonString());
 
-    public Task<ApiResponse> PostRaw(string path, string body) =>
-        Send(HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, "application/json"));
+    /// <summary>Posts <paramref name="body"/> as <paramref name="mediaType"/>; null sends it without a Content-Type.</summary>
+    public Task<ApiResponse> PostRaw(string path, string body, string? mediaType = "application/json")
+    {
+        var content = new StringContent(body, Encoding.UTF8, mediaType ?? "text/plain");
+        if (mediaType is null)
+        {
+            content.Headers.ContentType = null;
+        }
+
+        return Send(HttpMethod.Post, path, content);
+    }
 
     private async Task<ApiResponse> Send(HttpMethod method, string path, HttpContent? content)
     {

@@ -85,6 +85,7 @@ public static class EndToEnd
                 });
                 await Phase(report, "flat-out ingest", [silo], async () => grains = await FlatOut(report, [silo], apis, flat, batches, s, transit, Targets.Ingest));
                 await Phase(report, "steady ingest", [silo], () => Steady(report, silo, api, steady, steadyBatches, s));
+                await Phase(report, "EDIFACT ingest", [silo], () => EdifactIngest.Run(report, api, days, s));
 
                 await Phase(report, "fan-out", [silo], async () =>
                 {
@@ -214,11 +215,11 @@ public static class EndToEnd
     private static string EndedOutput(IEnumerable<ChildProcess> processes) =>
         string.Concat(processes.Where(c => c.Ended is not null).Select(c => $"\n{c.Ended}; the end of its output:\n{c.Tail()}"));
 
-    private static Task Migrate(Settings s, string connection) =>
+    internal static Task Migrate(Settings s, string connection) =>
         RunTool("dotnet", [Path.GetFullPath(s.SiloDll), "migrate", $"--ConnectionStrings:Transit={connection}"], Path.GetDirectoryName(Path.GetFullPath(s.SiloDll))!);
 
     /// <summary>A silo of the durable profile, with its own HTTP, silo and gateway ports; silos on the same database form one cluster.</summary>
-    private static Task<ChildProcess> StartSilo(Settings s, string connection, string queueName = TaxQueueName) => ChildProcess.StartAsync(s.SiloDll,
+    internal static Task<ChildProcess> StartSilo(Settings s, string connection, string queueName = TaxQueueName) => ChildProcess.StartAsync(s.SiloDll,
     [
         "--environment=Development", $"--ConnectionStrings:Transit={connection}", $"--ConnectionStrings:TaxQueue={s.Queue}", $"--Transit:TaxRefund:QueueName={queueName}",
         $"--Transit:Cluster:SiloPort={FreePorts.Next()}", $"--Transit:Cluster:GatewayPort={FreePorts.Next()}",
@@ -402,7 +403,7 @@ public static class EndToEnd
         }
     }
 
-    private static void RequireNoneRejected(Report report, string phase, IngestResult result)
+    internal static void RequireNoneRejected(Report report, string phase, IngestResult result)
     {
         if (result.Rejected > 0)
         {
@@ -424,12 +425,13 @@ public static class EndToEnd
 
     internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-    private static string Describe(IngestResult r, bool withRate = true) =>
+    internal static string Describe(IngestResult r, bool withRate = true) =>
         $"{(withRate ? $"{r.EventsPerSecond:F0} events/s " : "")}({r.Events} in {r.Elapsed.TotalSeconds:F1} s, {r.Batches} batches; {r.Accepted} accepted, {r.Duplicate} duplicate, {r.Rejected} rejected"
         + $"{(r.Truncated ? "; stopped at the time limit" : "")}; machine CPU {100 * r.MachineCpu:F0}%)";
 
     /// <summary>Sends the batches, <paramref name="concurrency"/> in flight (spread over the APIs), until done or the time limit passes.</summary>
-    private static async Task<IngestResult> Ingest(IReadOnlyList<TransitApi> apis, IReadOnlyList<IReadOnlyList<PortEvent>> batches, int concurrency, TimeSpan limit, Samples latency)
+    internal static async Task<IngestResult> Ingest(
+        IReadOnlyList<TransitApi> apis, IReadOnlyList<IReadOnlyList<PortEvent>> batches, int concurrency, TimeSpan limit, Samples latency, WireFormat format = WireFormat.Json)
     {
         var counts = new Acknowledgements();
         var cpu = MachineCpu.Start();
@@ -453,7 +455,7 @@ public static class EndToEnd
                     return;
                 }
 
-                counts.Record((await latency.Time(() => api.Report(batches[i], CancellationToken.None))).Results);
+                counts.Record((await latency.Time(() => api.Report(batches[i], CancellationToken.None, format))).Results);
             }
         }).ToList();
         await Task.WhenAll(workers);
@@ -461,7 +463,7 @@ public static class EndToEnd
     }
 
     /// <summary>Books, <paramref name="concurrency"/> at a time spread over the APIs; answers how many were refused.</summary>
-    private static async Task<int> Book(IReadOnlyList<TransitApi> apis, IReadOnlyList<Booking> bookings, int concurrency, Samples latency)
+    internal static async Task<int> Book(IReadOnlyList<TransitApi> apis, IReadOnlyList<Booking> bookings, int concurrency, Samples latency)
     {
         var refused = 0;
         await Parallel.ForEachAsync(bookings.Select((booking, i) => (booking, api: apis[i % apis.Count])), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, ct) =>

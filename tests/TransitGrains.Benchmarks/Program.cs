@@ -6,6 +6,9 @@
 //   listing:     TransitGrains.Benchmarks --listing --silo DLL --postgres CONN [--shipments 100000]   (a page of the shipment
 //                listing with that many shipments stored: the query alone and the endpoint; its own database "listing";
 //                the end-to-end run ends with the same, --listing-shipments N, 0 to leave it out)
+//   EDIFACT:     TransitGrains.Benchmarks --edifact --silo DLL --postgres CONN --queue CONN [--scale 0.5] [--seconds 90] [--concurrency 8]
+//                (a day's container moves through POST /api/v1/edifact, 200 EQD groups an interchange; its own database
+//                "edifact"; the end-to-end run has the same phase after the steady ingest)
 using System.Globalization;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
@@ -35,7 +38,8 @@ if (args.Length > 0 && args[0] == "--memory-only")
 }
 
 var listing = args.Length > 0 && args[0] == "--listing";
-var optionArgs = listing ? args[1..] : args;
+var edifact = args.Length > 0 && args[0] == "--edifact";
+var optionArgs = listing || edifact ? args[1..] : args;
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i + 1 < optionArgs.Length; i += 2)
 {
@@ -44,6 +48,7 @@ for (var i = 0; i + 1 < optionArgs.Length; i += 2)
 
 string[] known = listing
     ? ["silo", "postgres", "shipments"]
+    : edifact ? ["silo", "postgres", "queue", "scale", "seconds", "concurrency"]
     : ["silo", "plain", "postgres", "queue", "pgbin", "scale", "days", "seconds", "steady-rate", "steady-seconds", "steady-batch-size", "silos",
         "concurrency", "batch-size", "trains", "barges", "memory-shipments", "listing-shipments"];
 var unknown = optionArgs.Length % 2 != 0 ? "(an option without a value)" : options.Keys.Where(k => !known.Contains(k)).Select(k => $"--{k}").FirstOrDefault();
@@ -67,6 +72,20 @@ if (listing)
     var listingReport = new Report([Targets.Listing]);
     await ListingBenchmark.Run(listingReport, Required("postgres"), Required("silo"), Int("shipments", new Settings("", "", "", "", "").ListingShipments));
     listingReport.Print();
+    return 0;
+}
+
+if (edifact)
+{
+    var edifactReport = new Report([Targets.EdifactIngest]);
+    var edifactSettings = new Settings(Required("silo"), "", Required("postgres"), Required("queue"), "");
+    await EdifactIngest.Alone(edifactReport, edifactSettings with
+    {
+        Scale = Double("scale", edifactSettings.Scale),
+        IngestSeconds = Int("seconds", edifactSettings.IngestSeconds),
+        Concurrency = Int("concurrency", edifactSettings.Concurrency),
+    });
+    edifactReport.Print();
     return 0;
 }
 

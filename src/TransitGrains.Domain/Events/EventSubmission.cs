@@ -33,4 +33,8 @@ public sealed record EventSubmission(
     string? ConveyanceId,
     [property: RegularExpression(ContainerNumber.Pattern), Description("Needed by EQUIPMENT and CUSTOMS events (ISO 6346).")]
     string? ContainerNumber,
-    [property: Description("Optional, CUSTOMS events.")] string? DeclarationNumber);
+    [property: Description("Optional, CUSTOMS events.")] string? DeclarationNumber,
+    [property: ChoiceOf(typeof(EmptyIndicator))]
+    [property: Description("Optional, EQUIPMENT events: whether the container moved EMPTY or LADEN (DCSA's emptyIndicatorCode). "
+        + "Not given: not known from the report; a container booked on a shipment counts as LADEN.")]
+    string? EmptyIndicator = null);

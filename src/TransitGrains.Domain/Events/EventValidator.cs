@@ -77,6 +77,14 @@ public static class EventValidator
             errors.Add("declarationNumber", "only CUSTOMS events carry a declaration number (1-40 characters)");
         }
 
+        var emptyIndicator = submission.EmptyIndicator is null
+            ? null
+            : ParseEnum<EmptyIndicator>(submission.EmptyIndicator, "emptyIndicator", errors);
+        if (emptyIndicator is not null && code is { } ec && EventVocabulary.TypeOf(ec) != EventType.EQUIPMENT)
+        {
+            errors.Add("emptyIndicator", "only EQUIPMENT events say whether the container is EMPTY or LADEN");
+        }
+
         if (submission.Facility is { Length: > 35 })
         {
             errors.Add("facility", "at most 35 characters");
@@ -100,7 +108,7 @@ public static class EventValidator
                 submission.ConveyanceId,
                 container,
                 submission.DeclarationNumber,
-                now),
+                now) { EmptyIndicator = emptyIndicator },
             errors);
     }
 

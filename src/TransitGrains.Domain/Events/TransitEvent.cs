@@ -31,6 +31,10 @@ public sealed record TransitEvent(
     [Id(12)]
     public string? ReportedBy { get; init; }
 
+    /// <summary>Whether the port system said the container moved EMPTY or LADEN; null when it did not say (an EQUIPMENT event only).</summary>
+    [Id(13)]
+    public EmptyIndicator? EmptyIndicator { get; init; }
+
     public Instant OccurredAt => EventDateTime.ToInstant();
 
     public bool IsActual => Classifier == EventClassifier.ACT;

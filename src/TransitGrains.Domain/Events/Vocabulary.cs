@@ -39,6 +39,13 @@ public enum EventClassifier
     PLN,
 }
 
+/// <summary>Whether a container moved empty or laden (DCSA's emptyIndicatorCode; EDIFACT's full/empty indicator).</summary>
+public enum EmptyIndicator
+{
+    EMPTY,
+    LADEN,
+}
+
 public enum TransportMode
 {
     RAIL,

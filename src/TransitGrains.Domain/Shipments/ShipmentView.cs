@@ -86,10 +86,17 @@ public sealed record TimelineEntry(
     [property: Id(11)] Instant ReceivedAt,
     [property: Id(12)] string? ReportedBy)
 {
+    /// <summary>EMPTY or LADEN when the port system said so (EQUIPMENT events); null when it did not.</summary>
+    [Id(13)]
+    public EmptyIndicator? EmptyIndicator { get; init; }
+
     /// <summary>The event as recorded, its time shown in the zone of its location, with who reported it.</summary>
     public static TimelineEntry Of(TransitEvent e) => new(
         e.EventId, e.EventType, e.EventCode, e.Classifier, e.EventDateTime.AtPlace(e.Location), e.Location.Value, e.Facility,
-        e.ModeOfTransport, e.ConveyanceId, e.ContainerNumber?.Value, e.DeclarationNumber, e.ReceivedAt, e.ReportedBy);
+        e.ModeOfTransport, e.ConveyanceId, e.ContainerNumber?.Value, e.DeclarationNumber, e.ReceivedAt, e.ReportedBy)
+    {
+        EmptyIndicator = e.EmptyIndicator,
+    };
 }
 
 /// <summary>A change of the shipment's ETA, recorded when an accepted event moved it.</summary>

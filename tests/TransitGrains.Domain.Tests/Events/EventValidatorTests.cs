@@ -292,6 +292,29 @@ public class EventValidatorTests
         OnlyError(Cusr with { DeclarationNumber = new string('5', 41) }, "declarationNumber");
     }
 
+    [Theory]
+    [InlineData("EMPTY", EmptyIndicator.EMPTY)]
+    [InlineData("LADEN", EmptyIndicator.LADEN)]
+    [InlineData(null, null)]
+    public void An_equipment_event_may_say_whether_the_container_is_empty_or_laden(string? text, EmptyIndicator? indicator)
+    {
+        Assert.Equal(indicator, Valid(Load with { EmptyIndicator = text }).EmptyIndicator);
+        Assert.Equal(indicator, Valid(Gtin with { EmptyIndicator = text }).EmptyIndicator);
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("FULL")]
+    [InlineData("")]
+    public void EmptyIndicator_is_EMPTY_or_LADEN(string text) => OnlyError(Load with { EmptyIndicator = text }, "emptyIndicator");
+
+    [Fact]
+    public void Only_equipment_events_say_empty_or_laden()
+    {
+        OnlyError(Depa with { EmptyIndicator = "EMPTY" }, "emptyIndicator");
+        OnlyError(Cusr with { EmptyIndicator = "LADEN" }, "emptyIndicator");
+    }
+
     [Fact]
     public void Facility_is_at_most_35_characters()
     {
