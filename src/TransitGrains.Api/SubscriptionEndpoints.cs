@@ -120,7 +120,8 @@ public static class SubscriptionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Create(HttpContext http, IGrainFactory grains, ICallbackGuard guard, IHostEnvironment environment, IClock clock)
+    private static async Task<IResult> Create(
+        HttpContext http, IGrainFactory grains, ICallbackGuard guard, ISigningKeySeal seal, IHostEnvironment environment, IClock clock)
     {
         var (body, problem) = await ApiJson.ReadAsync<SubscriptionBody>(http.Request);
         if (problem is not null)
@@ -145,7 +146,8 @@ public static class SubscriptionEndpoints
             $"sub_{Guid.CreateVersion7():N}", caller.Role == ApiRole.Admin ? null : caller.Forwarder, draft.CallbackUrl.OriginalString,
             draft.Types, draft.ShipmentIds, draft.Containers, draft.EventCodes, SubscriptionStatus.ACTIVE, clock.GetCurrentInstant());
         var key = draft.Secret ?? RandomNumberGenerator.GetBytes(KeyBytes);
-        await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, key);
+        // Sealed here, where the secret arrives: it is shown once in this answer and never stored or passed on in plain text.
+        await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, seal.Seal(key));
         return Results.Created($"/api/v1/subscriptions/{subscription.SubscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)));
     }
 
@@ -164,7 +166,7 @@ public static class SubscriptionEndpoints
             ? Results.NoContent()
             : NoSuchSubscription(subscriptionId);
 
-    private static async Task<IResult> Rotate(string subscriptionId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Rotate(string subscriptionId, HttpContext http, IGrainFactory grains, ISigningKeySeal seal)
     {
         if (await Visible(subscriptionId, http, grains) is null)
         {
@@ -187,7 +189,7 @@ public static class SubscriptionEndpoints
         }
 
         key ??= RandomNumberGenerator.GetBytes(KeyBytes);
-        return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(key) is { } subscription
+        return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(seal.Seal(key)) is { } subscription
             ? Results.Created($"/api/v1/subscriptions/{subscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)))
             : NoSuchSubscription(subscriptionId);
     }

@@ -15,8 +15,9 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// What the grains need besides Orleans: the clock, the refund policy book and the webhook retry schedule from
     /// configuration, the event-id ledger (one grain per id unless the storage registered its own, as the PostgreSQL
-    /// profile does), the sweeper that wakes grains at the times their states store, and this silo's copy of the webhook
-    /// subscriptions. The senders (tax queue, webhooks) are the host's to register.
+    /// profile does), the sweeper that wakes grains at the times their states store, this silo's copy of the webhook
+    /// subscriptions, and the waking of every subscription at start that seals keys stored in plain text. The senders (tax
+    /// queue, webhooks) and the key seal are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<WakeUpSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
         services.AddSingleton<SubscriptionDirectory>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoredKeySealing>();
         var options = configuration.GetSection(TaxRefundOptions.Section).Get<TaxRefundOptions>() ?? new TaxRefundOptions();
         services.AddSingleton(options.ToPolicyBook());
         var webhooks = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();

@@ -7,11 +7,12 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
     private readonly SchemaMigrator _migrator = new();
 
     [Fact]
-    public void Carries_the_orleans_migrations_the_event_id_ledger_the_grain_state_table_and_the_listing_in_order()
+    public void Carries_the_orleans_migrations_the_event_id_ledger_the_grain_state_table_the_listing_and_the_key_ring_in_order()
     {
-        Assert.Equal([1, 2, 3, 4, 5, 6], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 10], SchemaMigrator.Migrations.Select(m => m.Version));
         Assert.Equal(
-            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state", "0006_shipment_listing"],
+            ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state", "0006_shipment_listing",
+             "0010_data_protection_keys"],
             SchemaMigrator.Migrations.Select(m => m.Name));
     }
 
@@ -25,7 +26,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
 
         Assert.Equal(SchemaMigrator.Migrations, first.Applied);
         Assert.Equal(0, second.AppliedCount);
-        Assert.Equal([1, 2, 3, 4, 5, 6], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 10], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
     }
 
     [Fact]
@@ -35,7 +36,8 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
         await _migrator.MigrateAsync(db);
 
         Assert.Equal(
-            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "transit_event_ids", "transit_grain_state", "transit_schema_migrations"],
+            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "transit_data_protection_keys", "transit_event_ids",
+             "transit_grain_state", "transit_schema_migrations"],
             await ScalarsAsync<string>(db, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"));
         Assert.Equal(
             [
@@ -103,10 +105,10 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
             Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
 
         Assert.Equal(
-            [1, 2, 3, 4, 5, 6],
+            [1, 2, 3, 4, 5, 6, 10],
             results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
         Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
-        Assert.Equal(6L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+        Assert.Equal(7L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
     }
 
     [Fact]
@@ -148,7 +150,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
                    ('svc', 'container/CSQU3054383', 'container', '\x04'::bytea, 2, NULL);
             """);
 
-        Assert.Equal(1, (await _migrator.MigrateAsync(db)).AppliedCount);
+        Assert.Equal(1, (await _migrator.MigrateAsync(db, upToVersion: 6)).AppliedCount);
 
         Assert.Equal(
             ["container/CSQU3054383 not woken", "shipment/DEADLINE-AHEAD due now", "shipment/OVERDUE due as it was", "shipment/QUIET due now"],
