@@ -15,13 +15,14 @@ namespace TransitGrains.Grains;
 internal sealed class NotificationChannel(
     Func<List<NotificationEntry>> stored, IGrainFactory grains, IClock clock, WebhookRetrySchedule schedule, ILogger logger) : IOutboxChannel
 {
+    public PushChannel Kind => PushChannel.Webhook;
+
     public IEnumerable<IOutboxEntry> Entries => stored();
 
     /// <summary>Adds the notifications a write made, addressed; answers whether there were any.</summary>
     public bool Add(IReadOnlyList<NotificationEntry> addressed)
     {
         stored().AddRange(addressed);
-        TransitMetrics.NotificationsAdded(addressed.Count);
         return addressed.Count > 0;
     }
 
@@ -51,10 +52,9 @@ internal sealed class NotificationChannel(
         }
     }
 
-    public int Record(IReadOnlyList<OutboxAttempt> attempts)
+    public void Record(IReadOnlyList<OutboxAttempt> attempts)
     {
         var entries = stored();
-        var settled = 0;
         foreach (var attempt in attempts)
         {
             var i = entries.FindIndex(e => e.WebhookId == attempt.EntryId);
@@ -65,15 +65,12 @@ internal sealed class NotificationChannel(
                     break;
                 case AttemptOutcome.LaneClosed:
                     var subscription = entries[i].SubscriptionId;
-                    settled += entries.RemoveAll(e => e.SubscriptionId == subscription);
+                    entries.RemoveAll(e => e.SubscriptionId == subscription);
                     break;
                 default:
                     entries.RemoveAt(i);
-                    settled++;
                     break;
             }
         }
-
-        return settled;
     }
 }

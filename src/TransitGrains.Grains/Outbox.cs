@@ -31,14 +31,17 @@ internal sealed record OutboxAttempt(string EntryId, AttemptOutcome Outcome, Ins
 /// <summary>One kind of message in a grain's outbox: where its entries are stored, how one is sent, and what an attempt changes.</summary>
 internal interface IOutboxChannel
 {
+    /// <summary>Which channel it is, as the outbox metrics count it.</summary>
+    PushChannel Kind { get; }
+
     /// <summary>The entries as stored in the grain's state, in the order they were added.</summary>
     IEnumerable<IOutboxEntry> Entries { get; }
 
     /// <summary>Tries to deliver one entry. Runs outside the grain's turn, so it reads nothing but the (immutable) entry.</summary>
     Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry);
 
-    /// <summary>Records attempts in the grain's state, in its turn; answers how many entries they settled.</summary>
-    int Record(IReadOnlyList<OutboxAttempt> attempts);
+    /// <summary>Records attempts in the grain's state, in its turn.</summary>
+    void Record(IReadOnlyList<OutboxAttempt> attempts);
 }
 
 /// <summary>
@@ -48,7 +51,8 @@ internal interface IOutboxChannel
 /// events; entries added to a lane while it is being sent follow as soon as the ones before them are delivered (and not
 /// at all if one is not). What the attempts changed is recorded, and written, by the next tick. While everything waits
 /// longer than <see cref="SafetyNet"/>, the timer stops and the grain's stored wake-up time (<see cref="WakeUpAt"/>,
-/// written with its state) brings it back; the same time brings it back after a crash.
+/// written with its state) brings it back; the same time brings it back after a crash. What waits, and what each attempt
+/// did, is counted by channel (<see cref="TransitMetrics"/>) while the grain is active here.
 /// </summary>
 internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, params IOutboxChannel[] channels)
 {
@@ -62,6 +66,8 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
 
     private readonly ConcurrentQueue<Sent> _sent = new();
     private readonly Dictionary<(IOutboxChannel Channel, string Lane), Sending> _sending = [];
+    // What waits here is counted while the grain is active on this silo, and where it activates next after that.
+    private readonly object _counted = TransitMetrics.OutboxOpened(grain.GrainContext.Deactivated);
     private IGrainTimer? _timer;
 
     /// <summary>Delivers what is due now, then keeps delivering while anything is due soon. Call after a write that added entries.</summary>
@@ -103,7 +109,11 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
                 _sending.Remove((sent.Channel, sent.Lane));
             }
 
-            TransitMetrics.OutboxEntriesSettled(sent.Channel.Record(sent.Attempts));
+            sent.Channel.Record(sent.Attempts);
+            TransitMetrics.OutboxAttempted(
+                sent.Channel.Kind,
+                delivered: sent.Attempts.Count(a => a.Outcome == AttemptOutcome.Delivered),
+                failed: sent.Attempts.Count(a => a.Outcome is AttemptOutcome.Failed or AttemptOutcome.GaveUp));
             recorded |= sent.Attempts.Count > 0;
         }
 
@@ -118,6 +128,11 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<Task> store, p
             {
                 Send(channel, lane);
             }
+        }
+
+        foreach (var channel in channels)
+        {
+            TransitMetrics.OutboxWaiting(_counted, channel.Kind, channel.Entries, clock);
         }
 
         if (_sending.Count == 0 && !channels.Any(c => OutboxOrder.AnyDueWithin(c.Entries, now, SafetyNet)))

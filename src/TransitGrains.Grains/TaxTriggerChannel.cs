@@ -13,6 +13,8 @@ namespace TransitGrains.Grains;
 internal sealed class TaxTriggerChannel(
     Func<List<OutboxEntry>> stored, ITaxRefundTriggerPublisher publisher, IClock clock, ILogger logger) : IOutboxChannel
 {
+    public PushChannel Kind => PushChannel.TaxTrigger;
+
     public IEnumerable<IOutboxEntry> Entries => stored();
 
     /// <summary>Adds the triggers a write made due; answers whether there were any.</summary>
@@ -43,24 +45,20 @@ internal sealed class TaxTriggerChannel(
         }
     }
 
-    public int Record(IReadOnlyList<OutboxAttempt> attempts)
+    public void Record(IReadOnlyList<OutboxAttempt> attempts)
     {
         var entries = stored();
-        var delivered = 0;
         foreach (var attempt in attempts)
         {
             var i = entries.FindIndex(e => e.Id == attempt.EntryId);
             if (attempt.Outcome == AttemptOutcome.Delivered)
             {
                 entries[i] = entries[i].Delivered(attempt.At);
-                delivered++;
             }
             else
             {
                 entries[i] = entries[i].Failed(attempt.At);
             }
         }
-
-        return delivered;
     }
 }
