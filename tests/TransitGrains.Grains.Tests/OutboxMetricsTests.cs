@@ -1,16 +1,19 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Booking;
 using TransitGrains.Domain.Events;
 using TransitGrains.Domain.Webhooks;
+using Orleans.TestingHost;
 
 namespace TransitGrains.Grains.Tests;
 
 /// <summary>
 /// The outbox series by channel, read from the service's meter as the /metrics exporter reads it: an entry that cannot be
 /// delivered is pending, ages on the silos' clock, and counts each failed attempt; once delivered it counts as delivered
-/// and is pending no more.
+/// and is pending no more. The series count every grain of the shared cluster (entries other tests left behind are retried,
+/// or given up, as the clock moves), so each is checked for this test's share.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class OutboxMetricsTests : IDisposable
@@ -40,16 +43,14 @@ public sealed class OutboxMetricsTests : IDisposable
         // A failed attempt is counted when the next tick records it.
         var waiting = await Poll.Until(
             () => Task.FromResult(OutboxSeries.Read(OutboxSeries.TaxTrigger)), m => m.OldestPendingAge >= 300 && m.Failed > before.Failed);
-        Assert.Equal(before.Pending + 1, waiting.Pending);
-        Assert.InRange(waiting.OldestPendingAge, 300, 301);
+        Assert.True(waiting.Pending >= 1, $"{waiting.Pending} pending");
+        Assert.True(waiting.OldestPendingAge >= 300, $"oldest pending {waiting.OldestPendingAge} s");
         Assert.True(waiting.Failed >= before.Failed + 1, $"{waiting.Failed} failed, {before.Failed} before");
-        Assert.Equal(before.Delivered, waiting.Delivered);
 
         RecordingPublisher.Failing = false;
         ClusterFixture.Clock.Advance(Duration.FromMinutes(1));
         var delivered = await Poll.Until(() => Task.FromResult(OutboxSeries.Read(OutboxSeries.TaxTrigger)), m => m.Delivered > before.Delivered);
-        Assert.Equal(before.Delivered + 1, delivered.Delivered);
-        Assert.Equal(before.Pending, delivered.Pending);
+        Assert.True(delivered.Pending <= waiting.Pending - 1, $"{delivered.Pending} pending after, {waiting.Pending} before");
     }
 
     [Fact]
@@ -59,7 +60,11 @@ public sealed class OutboxMetricsTests : IDisposable
         var forwarder = Ids.Next("FWD");
         var subscription = new Subscription(Ids.Next("sub"), forwarder, "https://receiver.example/hook", [NotificationTypes.Event], [], [], [],
             SubscriptionStatus.ACTIVE, ClusterFixture.Clock.GetCurrentInstant());
+        var known = await DirectoryVersions();
         await _fixture.Grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, ClusterFixture.Seal.Seal(new byte[32]));
+        // Each silo's copy of the subscriptions has the new one when the registry pushes it, or, if the registry was
+        // collected since it last asked (another test may force that), at its next refresh: the change must come after.
+        await Poll.Until(DirectoryVersions, versions => versions.Zip(known).All(v => v.First > v.Second), timeoutSeconds: SubscriptionDirectory.Refresh.TotalSeconds * 2 + 10);
         RecordingWebhookSender.Answers[subscription.SubscriptionId] = 500;
         var booking = Make.Booking(Ids.Next("MET"), Ids.Containers(1), Make.Leg(TransportMode.BARGE, Ids.Next("SUIGANG"), "CNSUD", "CNNSA")) with
         {
@@ -69,19 +74,24 @@ public sealed class OutboxMetricsTests : IDisposable
         await _fixture.Grains.Submit(Make.Equipment(EventCode.GTIN, booking.Containers[0], "CNSUD", Make.ChinaTime(8, 0)));
         await Poll.Until(() => Task.FromResult(RecordingWebhookSender.For(subscription.SubscriptionId).Count), n => n >= 1);
 
-        // The first retry comes 10 s later on the silos' clock (the fixture's schedule), and fails as well.
-        ClusterFixture.Clock.Advance(Duration.FromSeconds(11));
+        // The first retry comes 10 s (±10%) later on the silos' clock (the fixture's schedule), and fails as well.
+        ClusterFixture.Clock.Advance(Duration.FromSeconds(15));
         await Poll.Until(() => Task.FromResult(RecordingWebhookSender.For(subscription.SubscriptionId).Count), n => n >= 2);
         var waiting = await Poll.Until(() => Task.FromResult(OutboxSeries.Read(OutboxSeries.Webhook)), m => m.Failed >= before.Failed + 2);
-        Assert.Equal(before.Pending + 1, waiting.Pending);
-        Assert.True(waiting.OldestPendingAge >= 11, $"oldest pending {waiting.OldestPendingAge} s");
-        Assert.Equal(before.Delivered, waiting.Delivered);
+        Assert.True(waiting.Pending >= 1, $"{waiting.Pending} pending");
+        Assert.True(waiting.OldestPendingAge >= 15, $"oldest pending {waiting.OldestPendingAge} s");
 
+        // The second retry, 20 s (±10%) after the first, is answered.
         RecordingWebhookSender.Answers[subscription.SubscriptionId] = 204;
-        ClusterFixture.Clock.Advance(Duration.FromSeconds(21));
+        ClusterFixture.Clock.Advance(Duration.FromSeconds(30));
         var delivered = await Poll.Until(() => Task.FromResult(OutboxSeries.Read(OutboxSeries.Webhook)), m => m.Delivered > before.Delivered);
-        Assert.Equal(before.Delivered + 1, delivered.Delivered);
-        Assert.Equal(before.Pending, delivered.Pending);
+        Assert.True(delivered.Pending <= waiting.Pending - 1, $"{delivered.Pending} pending after, {waiting.Pending} before");
+    }
+
+    private async Task<long[]> DirectoryVersions()
+    {
+        var directories = _fixture.Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<SubscriptionDirectory>());
+        return await Task.WhenAll(directories.Select(async d => (await d.CurrentAsync()).Version));
     }
 }
 
