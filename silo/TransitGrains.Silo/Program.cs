@@ -88,7 +88,9 @@ namespace TransitGrains.Silo
             app.UseTransitApi();
             app.MapTransitApi();
             app.MapTransitMetrics();
-            app.MapDashboard();
+            // The Orleans dashboard belongs to the silo; who may open it is the API's sign-in.
+            app.MapOrleansDashboard(DashboardSignIn.Path).RequireAuthorization(ApiPolicies.Admin).ExcludeFromDescription();
+            app.MapDashboardSignIn();
             return app;
         }
 

@@ -1,35 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using NodaTime;
-using TransitGrains.Domain.Booking;
-using TransitGrains.Domain.Events;
-using TransitGrains.Domain.Identifiers;
-using TransitGrains.Domain.Webhooks;
+using TransitGrains.Domain.Validation;
 
 namespace TransitGrains.Api;
 
 /// <summary>
-/// The served OpenAPI document, complete enough for a client generator: the X-Api-Key security scheme on every
-/// operation that needs a key, the 401/403/429 answers every such operation can give, the 503 of those that need the
-/// store, request schemas that say what api.md allows (with its examples), and times as ISO-8601 strings.
+/// What the OpenAPI document generated from the endpoints cannot say by itself: the X-Api-Key security scheme on every
+/// operation that needs a key, the 401/403/429 answers its middleware gives, the Retry-After of 429 and 503, api.md's
+/// examples, times as ISO-8601 strings, and the shapes of request text fields (<see cref="ChoiceOfAttribute"/>,
+/// <see cref="EachMatchesAttribute"/>, <see cref="DateTimeTextAttribute"/>, and the required ones).
 /// </summary>
 public static class ApiDocument
 {
     public const string SecurityScheme = "ApiKey";
     private const string Problem = "ProblemDetails";
 
-    public static void Configure(OpenApiOptions options, string contractNotes)
+    /// <summary>How the service reads the places where the contract is silent (ContractNotes.md), as the document's description.</summary>
+    private static readonly string ContractNotes = ReadContractNotes();
+
+    public static void Configure(OpenApiOptions options)
     {
         // Times are plain strings where they are used, not components a generator would take for objects.
         options.CreateSchemaReferenceId = type => IsTime(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info = new OpenApiInfo { Title = "TransitGrains", Version = "1", Description = contractNotes };
+            document.Info = new OpenApiInfo { Title = "TransitGrains", Version = "1", Description = ContractNotes };
             // Servers are named as requested, without the trailing slash that would double every path's.
             foreach (var server in document.Servers ?? [])
             {
@@ -85,10 +88,19 @@ public static class ApiDocument
                     context.Document);
             }
 
-            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true
-                && Examples.TryGetValue(operation.OperationId ?? "", out var example))
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
             {
-                body.Example = JsonNode.Parse(example);
+                // An optional body is one that may be left out (required: false), not one that may be JSON null.
+                if (operation.RequestBody.Required != true
+                    && body.Schema is OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var type] })
+                {
+                    body.Schema = type;
+                }
+
+                if (Examples.TryGetValue(operation.OperationId ?? "", out var example))
+                {
+                    body.Example = JsonNode.Parse(example);
+                }
             }
 
             return Task.CompletedTask;
@@ -117,9 +129,14 @@ public static class ApiDocument
                 schema.Type = both & ~JsonSchemaType.String;
                 schema.Pattern = null;
             }
-            else if (RequestSchemas.TryGetValue(type, out var describe))
+            else if (context.JsonPropertyInfo?.AttributeProvider is { } property)
             {
-                describe(schema);
+                DescribeText(schema, property);
+            }
+
+            if (schema.Properties is { Count: > 0 })
+            {
+                Require(schema, context.JsonTypeInfo);
             }
 
             return Task.CompletedTask;
@@ -162,122 +179,56 @@ public static class ApiDocument
             + "tax refund changes, delivered at least once, in order per subscription and shipment, with retries.",
     };
 
-    private const string Code = "^[A-Z0-9_.-]+$";
-    private const string UnLocode = "^[A-Z]{2}[A-Z2-9]{3}$";
-    internal const string ContainerNumber = "^[A-Z]{3}[UJZ][0-9]{7}$";
-    private static readonly string TypeChoices = $"^({string.Join("|", NotificationTypes.All.Select(Regex.Escape))})$";
-
-    /// <summary>What api.md allows in each request type; the server checks the same and names every bad field.</summary>
-    private static readonly Dictionary<Type, Action<OpenApiSchema>> RequestSchemas = new()
+    /// <summary>A request text field's shape, from the attributes on its declaration.</summary>
+    private static void DescribeText(OpenApiSchema schema, ICustomAttributeProvider property)
     {
-        [typeof(BookingBody)] = schema => Describe(schema, ["shipmentId", "containers", "tradeMode", "legs"],
-            ("shipmentId", Text("Unique; 3-40 of A-Z 0-9 - _ .", Code, ReferenceCode.ShipmentIdMinLength, ReferenceCode.ShipmentIdMaxLength)),
-            ("forwarder", Text("The forwarder booked for: required with an admin key; a forwarder key books for its own.")),
-            ("containers", Strings("1-500 ISO 6346 container numbers, no repeats; each in one active shipment at a time.", ContainerNumber, 1, BookingValidator.MaxContainers)),
-            ("tradeMode", Choice("How the goods are exported.", typeof(TradeMode))))
-            .Items("legs", "1-10 legs; each leg's from is the previous leg's to.", 1, BookingValidator.MaxLegs),
-        [typeof(ExportDeclarationRequest)] = schema => Describe(schema, ["number", "exporterTaxId"],
-            ("number", Text("The export declaration's number.")),
-            ("exporterTaxId", Text("The exporter's tax id.")),
-            ("dangerousGoods", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Dangerous goods get no departure-port refund." })),
-        [typeof(LegRequest)] = schema => Describe(schema, ["mode", "conveyanceId", "from", "to"],
-            ("mode", Choice("The leg's mode.", typeof(TransportMode))),
-            ("conveyanceId", Text("The train, barge, vessel or truck: 3-60 of A-Z 0-9 - _ .", Code, 3, 60)),
-            ("from", Text("UN/LOCODE; the previous leg's to.", UnLocode)),
-            ("to", Text("UN/LOCODE.", UnLocode)),
-            ("plannedDeparture", Time("Optional.")),
-            ("plannedArrival", Time("Optional; not before plannedDeparture."))),
-        [typeof(EventBatch)] = schema => Describe(schema, ["events"]).Items("events", "1-1000 events, each answered in order.", 1, EventEndpoints.MaxBatch),
-        [typeof(EventSubmission)] = schema => Describe(schema, ["eventId", "eventType", "eventCode", "eventDateTime", "location"],
-            ("eventId", Text("1-100 characters; the same id again is a duplicate, whatever else it says.", minLength: 1, maxLength: 100)),
-            ("eventType", Choice("TRANSPORT (a conveyance), EQUIPMENT (a container) or CUSTOMS; one the key may report (a port key: "
-                + "TRANSPORT and EQUIPMENT unless configured otherwise, a customs key: CUSTOMS).", typeof(EventType))),
-            ("eventCode", Choice("TRANSPORT: DEPA ARRI CROS; EQUIPMENT: GTIN GTOT LOAD DISC STUF STRP; CUSTOMS: CUSR CUSI CUSH CUSX.", typeof(EventCode))),
-            ("classifier", Choice("ACT (actual, the default), EST (estimated) or PLN (planned).", typeof(EventClassifier))),
-            ("eventDateTime", Time("At most 1 day in the future for ACT.")),
-            ("location", Text("UN/LOCODE; a port or customs key may report only at its own locations.", UnLocode)),
-            ("facility", Text("Optional: the terminal or yard.")),
-            ("modeOfTransport", Choice("Needed by TRANSPORT events and LOAD/DISC.", typeof(TransportMode))),
-            ("conveyanceId", Text("Needed by TRANSPORT events and LOAD/DISC.", Code, 3, 60)),
-            ("containerNumber", Text("Needed by EQUIPMENT and CUSTOMS events (ISO 6346).", ContainerNumber)),
-            ("declarationNumber", Text("Optional, CUSTOMS events."))),
-        [typeof(SubscriptionBody)] = schema => Describe(schema, ["callbackUrl"],
-            ("callbackUrl", new OpenApiSchema
+        var target = schema.Type is { } type && type.HasFlag(JsonSchemaType.Array) ? schema.Items as OpenApiSchema : schema;
+        if (target is null)
+        {
+            return;
+        }
+
+        foreach (var attribute in property.GetCustomAttributes(inherit: false))
+        {
+            switch (attribute)
             {
-                Type = JsonSchemaType.String,
-                Format = "uri",
-                MaxLength = 2000,
-                Description = "Absolute https URL (http too in the Development environment) where notifications are posted; outside "
-                    + "Development its host may not be or resolve to a loopback, private, link-local or multicast address.",
-            }),
-            ("types", Strings("Notification types; all four when missing or empty.", TypeChoices, 0, NotificationTypes.All.Count)),
-            ("shipmentIds", Strings("Only these shipments; any when missing or empty.", Code, 0, SubscriptionValidator.MaxFilterValues)),
-            ("containers", Strings("Only notifications about these containers (an event's own container, else every container of its "
-                + "shipment); any when missing or empty.", ContainerNumber, 0, SubscriptionValidator.MaxFilterValues)),
-            ("eventCodes", Strings("Only notifications caused by events with these codes; any (including changes no event caused) when "
-                + "missing or empty.", "^[A-Z]{4}$", 0, SubscriptionValidator.MaxFilterValues)),
-            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
-        [typeof(SecretBody)] = schema => Describe(schema, [],
-            ("secret", Text($"Optional: {WebhookSecret.Rule}; generated when missing.", Secret))),
-    };
-
-    private const string Secret = "^whsec_[A-Za-z0-9+/]+={0,2}$";
-
-    private static OpenApiSchema Describe(OpenApiSchema schema, string[] required, params (string Name, OpenApiSchema Schema)[] properties)
-    {
-        schema.Required = new HashSet<string>(required, StringComparer.Ordinal);
-        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
-        foreach (var (name, property) in properties)
-        {
-            schema.Properties[name] = property;
-        }
-
-        return schema;
-    }
-
-    /// <summary>Bounds an array property whose items the generator already described (as references to their type).</summary>
-    private static void Items(this OpenApiSchema schema, string name, string description, int minItems, int maxItems)
-    {
-        if (schema.Properties is { } properties && properties.TryGetValue(name, out var property) && property is OpenApiSchema array)
-        {
-            array.Type = JsonSchemaType.Array;
-            array.Description = description;
-            array.MinItems = minItems;
-            array.MaxItems = maxItems;
+                case ChoiceOfAttribute choice:
+                    target.Enum = choice.Values.Select(v => (JsonNode)JsonValue.Create(v)).ToList();
+                    break;
+                case EachMatchesAttribute each:
+                    target.Pattern = each.Pattern;
+                    break;
+                case DateTimeTextAttribute:
+                    schema.Format = "date-time";
+                    schema.Description = $"ISO-8601 with an offset. {schema.Description}".TrimEnd();
+                    break;
+            }
         }
     }
 
-    private static OpenApiSchema Text(string description, string? pattern = null, int? minLength = null, int? maxLength = null) => new()
+    /// <summary>
+    /// A request record (one that declares its wire rules with validation attributes) requires exactly its properties
+    /// marked <see cref="RequiredAttribute"/>: its fields are nullable text so that the validator names a missing one, and
+    /// the generator would otherwise take every constructor parameter as required.
+    /// </summary>
+    private static void Require(OpenApiSchema schema, JsonTypeInfo type)
     {
-        Type = JsonSchemaType.String,
-        Description = description,
-        Pattern = pattern,
-        MinLength = minLength,
-        MaxLength = maxLength,
-    };
+        var declared = type.Properties.Select(p => p.AttributeProvider).OfType<ICustomAttributeProvider>().ToList();
+        if (declared.Any(p => p.IsDefined(typeof(ValidationAttribute), inherit: false)))
+        {
+            schema.Required = type.Properties
+                .Where(p => p.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: false) == true)
+                .Select(p => p.Name)
+                .ToHashSet(StringComparer.Ordinal);
+        }
+    }
 
-    private static OpenApiSchema Time(string description) => new()
+    private static string ReadContractNotes()
     {
-        Type = JsonSchemaType.String,
-        Format = "date-time",
-        Description = "ISO-8601 with an offset. " + description,
-    };
-
-    private static OpenApiSchema Choice(string description, Type values) => new()
-    {
-        Type = JsonSchemaType.String,
-        Description = description,
-        Enum = Enum.GetNames(values).Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
-    };
-
-    private static OpenApiSchema Strings(string description, string pattern, int minItems, int maxItems) => new()
-    {
-        Type = JsonSchemaType.Array,
-        Description = description,
-        Items = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = pattern },
-        MinItems = minItems,
-        MaxItems = maxItems,
-    };
+        using var stream = typeof(ApiDocument).Assembly.GetManifestResourceStream("ContractNotes.md")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     /// <summary>api.md's own examples, by operation.</summary>
     private static readonly Dictionary<string, string> Examples = new(StringComparer.Ordinal)

@@ -6,12 +6,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Dashboard;
 
 namespace TransitGrains.Api;
 
 /// <summary>
-/// The Orleans dashboard at <c>/dashboard</c>, for admins only. A program sends an admin <c>X-Api-Key</c>; a person's
+/// Who may open the Orleans dashboard at <c>/dashboard</c> (which the silo maps): admins only. A program sends an admin <c>X-Api-Key</c>; a person's
 /// browser, which cannot add that header to the dashboard's own requests, signs in once with a small form that
 /// exchanges an admin key for a cookie: HttpOnly (no script reads it), Secure (sent over HTTPS only; browsers treat
 /// localhost as secure), SameSite=Strict (no other site's page can make the browser send it), scoped to /dashboard
@@ -61,9 +60,9 @@ public static class DashboardSignIn
     public static bool WantsSignInForm(HttpContext context) =>
         UsesCookie(context) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
-    public static void MapDashboard(this IEndpointRouteBuilder app)
+    /// <summary>The sign-in form and sign-out; the dashboard itself is mapped by the host under <see cref="Path"/>, for <see cref="ApiPolicies.Admin"/>.</summary>
+    public static void MapDashboardSignIn(this IEndpointRouteBuilder app)
     {
-        app.MapOrleansDashboard(Path).RequireAuthorization(ApiPolicies.Admin).ExcludeFromDescription();
         app.MapGet(SignInPath, () => Form(StatusCodes.Status200OK, null)).ExcludeFromDescription();
         app.MapPost(SignInPath, SignIn).ExcludeFromDescription();
         app.MapPost(SignOutPath, async (HttpContext context) =>

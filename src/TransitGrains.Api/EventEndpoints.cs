@@ -1,6 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using TransitGrains.Abstractions;
@@ -8,7 +12,9 @@ using TransitGrains.Domain.Events;
 
 namespace TransitGrains.Api;
 
-public sealed record EventBatch(IReadOnlyList<EventSubmission?>? Events);
+public sealed record EventBatch(
+    [property: Required, MinLength(1), MaxLength(EventEndpoints.MaxBatch), Description("Events, each answered in order.")]
+    IReadOnlyList<EventSubmission?>? Events);
 
 public enum EventResultStatus
 {
@@ -41,22 +47,15 @@ public static class EventEndpoints
                 + "An accepted event is recorded with the reporting key's name (reportedBy in the timeline). "
                 + "A body that is not a batch at all is 400. While the store cannot be reached the whole batch is 503 and "
                 + "nothing in it is acknowledged: send the same batch again after Retry-After.")
-            .Accepts<EventBatch>("application/json")
-            .Produces<EventBatchResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, IClock clock)
+    private static async Task<Results<Ok<EventBatchResult>, ProblemHttpResult>> Submit(
+        [FromBody] EventBatch batch, HttpContext http, IGrainFactory grains, IClock clock)
     {
         var started = Stopwatch.GetTimestamp();
-        var (batch, problem) = await ApiJson.ReadAsync<EventBatch>(http.Request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (batch!.Events is not { Count: > 0 and <= MaxBatch } submissions)
+        if (batch.Events is not { Count: > 0 and <= MaxBatch } submissions)
         {
             return Problems.Field("events", $"a batch is an object with 'events': an array of 1-{MaxBatch} events");
         }
@@ -109,7 +108,7 @@ public static class EventEndpoints
             results.Count(r => r!.Status == EventResultStatus.DUPLICATE),
             results.Count(r => r!.Status == EventResultStatus.REJECTED));
         TransitMetrics.EventBatchAnswered(Stopwatch.GetElapsedTime(started));
-        return Results.Ok(new EventBatchResult(results!));
+        return TypedResults.Ok(new EventBatchResult(results!));
     }
 
     private static string MayReport(ApiCaller caller) =>

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
@@ -41,7 +40,7 @@ public static class ListingRequest
 
         if (!QueryLimit.TryRead(limit, DefaultLimit, MaxLimit, out var size))
         {
-            errors.Add("limit", $"a whole number from 1 to {MaxLimit} (default {DefaultLimit})");
+            errors.Add("limit", QueryLimit.Rule(DefaultLimit, MaxLimit));
         }
 
         ListingPosition? after = null;
@@ -104,18 +103,11 @@ public static class ListingRequest
                     Type = JsonSchemaType.String,
                     Enum = Enum.GetNames<ShipmentStatus>().Select(n => (JsonNode)JsonValue.Create(n)).ToList(),
                 }),
-                "limit" => ($"At most this many items (default {DefaultLimit}).", new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Integer,
-                    Minimum = "1",
-                    Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture),
-                    Default = JsonValue.Create(DefaultLimit),
-                }),
                 "cursor" => ("nextCursor of the previous page, as it was given; leave it out for the first page.", new OpenApiSchema { Type = JsonSchemaType.String }),
                 "forwarder" => ("An admin key: only this forwarder's shipments. A forwarder key lists its own (it may name itself).",
                     new OpenApiSchema { Type = JsonSchemaType.String }),
                 "container" => ("Only shipments this container (ISO 6346) was booked into.",
-                    new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ApiDocument.ContainerNumber }),
+                    new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ContainerNumber.Pattern }),
                 _ => (parameter.Description, parameter.Schema),
             };
         }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using TransitGrains.Domain.Identifiers;
 
@@ -28,14 +29,13 @@ public static class LocationEndpoints
 
     public static void MapLocations(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/api/v1/locations", () => Results.Ok(Places))
+        api.MapGet("/api/v1/locations", Ok<PlaceList> () => TypedResults.Ok(Places))
             .RequireAuthorization(ApiPolicies.AnyKey)
             .WithTags("Locations")
             .WithName("ListLocations")
             .WithSummary("The places the service knows by name")
             .WithDescription(
                 "Every UN/LOCODE of the project's routes, refund notices and samples with its names in English and Simplified "
-                + "Chinese and its time zone: what the forwarder page shows for a code. Other codes are valid too; they have no name here.")
-            .Produces<PlaceList>();
+                + "Chinese and its time zone: what the forwarder page shows for a code. Other codes are valid too; they have no name here.");
     }
 }

@@ -1,32 +1,52 @@
 using System.ComponentModel;
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
 using TransitGrains.Abstractions;
 using TransitGrains.Domain.Events;
+using TransitGrains.Domain.Identifiers;
+using TransitGrains.Domain.Validation;
 using TransitGrains.Domain.Webhooks;
 
 namespace TransitGrains.Api;
 
 /// <summary>A subscription as posted: only <c>callbackUrl</c> is required.</summary>
 public sealed record SubscriptionBody(
+    [property: Required, Url, MaxLength(CallbackAddresses.MaxUrlLength)]
+    [property: Description("Absolute https URL (http too in the Development environment) where notifications are posted; outside "
+        + "Development its host may not be or resolve to a loopback, private, link-local or multicast address.")]
     string? CallbackUrl,
+    [property: ChoiceOf(NotificationTypes.Event, NotificationTypes.StatusChanged, NotificationTypes.EtaChanged, NotificationTypes.TaxRefundChanged)]
+    [property: Description("Notification types; all four when missing or empty.")]
     IReadOnlyList<string?>? Types,
+    [property: MaxLength(SubscriptionValidator.MaxFilterValues), EachMatches(ReferenceCode.Pattern)]
+    [property: Description("Only these shipments; any when missing or empty.")]
     IReadOnlyList<string?>? ShipmentIds,
+    [property: MaxLength(SubscriptionValidator.MaxFilterValues), EachMatches(ContainerNumber.Pattern)]
+    [property: Description("Only notifications about these containers (an event's own container, else every container of its "
+        + "shipment); any when missing or empty.")]
     IReadOnlyList<string?>? Containers,
+    [property: MaxLength(SubscriptionValidator.MaxFilterValues), ChoiceOf(typeof(EventCode))]
+    [property: Description("Only notifications caused by events with these codes; any (including changes no event caused) when "
+        + "missing or empty.")]
     IReadOnlyList<string?>? EventCodes,
+    [property: RegularExpression(WebhookSecret.Pattern), Description($"Optional: {WebhookSecret.Rule}; generated when missing.")]
     string? Secret)
 {
     public SubscriptionRequest ToRequest() => new(CallbackUrl, Types, ShipmentIds, Containers, EventCodes, Secret);
 }
 
 /// <summary>A secret rotation: the new secret, or none to have one generated.</summary>
-public sealed record SecretBody(string? Secret);
+public sealed record SecretBody(
+    [property: RegularExpression(WebhookSecret.Pattern), Description($"Optional: {WebhookSecret.Rule}; generated when missing.")]
+    string? Secret);
 
 /// <summary>A subscription as the API shows it; <c>secret</c> only in the answer that made or rotated it.</summary>
 public sealed record SubscriptionView(
@@ -72,22 +92,18 @@ public static class SubscriptionEndpoints
                 + "everything the key may see). 201 with the subscription, its Location and its secret, which is never shown "
                 + "again. A callbackUrl that is not absolute https (http only in Development), or whose host is or resolves to a "
                 + "loopback, private, link-local or multicast address outside Development, is 400.")
-            .Accepts<SubscriptionBody>("application/json")
-            .Produces<SubscriptionView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         subscriptions.MapGet("/", List)
             .WithName("ListSubscriptions")
             .WithSummary("The key's subscriptions")
-            .WithDescription("A forwarder key's own subscriptions; an admin key's, every subscription. Oldest first, without secrets.")
-            .Produces<SubscriptionList>();
+            .WithDescription("A forwarder key's own subscriptions; an admin key's, every subscription. Oldest first, without secrets.");
 
         subscriptions.MapGet("/{subscriptionId}", Get)
             .WithName("GetSubscription")
             .WithSummary("A subscription")
             .WithDescription("Its filters and status (ACTIVE, or DISABLED once its receiver answered 410 Gone), without the secret. "
                 + "Another forwarder's subscription is 404.")
-            .Produces<SubscriptionView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         subscriptions.MapDelete("/{subscriptionId}", Delete)
@@ -95,7 +111,6 @@ public static class SubscriptionEndpoints
             .WithSummary("Unsubscribe")
             .WithDescription("No further notification is made or delivered for it, including those still waiting. 204; "
                 + "another forwarder's subscription is 404.")
-            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         subscriptions.MapPost("/{subscriptionId}/secret", Rotate)
@@ -104,8 +119,6 @@ public static class SubscriptionEndpoints
             .WithDescription("The given secret, or a generated one, signs from now on; for 24 hours the previous one signs too "
                 + "(two signatures in webhook-signature), so the receiver can switch without losing a notification. 201 with "
                 + "the subscription and its new secret; another forwarder's subscription is 404.")
-            .Accepts<SecretBody>(isOptional: true, "application/json")
-            .Produces<SubscriptionView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -115,21 +128,16 @@ public static class SubscriptionEndpoints
             .WithDescription($"Each attempt: its notification's webhookId, type and shipment, the attempt's number and time, the "
                 + $"receiver's status code or the error, when it was delivered, and when it is tried again (null once delivered "
                 + $"or given up). The latest {MaxDeliveries} are kept. A bad limit is 400; another forwarder's subscription is 404.")
-            .Produces<DeliveryList>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithLimit(DefaultDeliveries, MaxDeliveries);
     }
 
-    private static async Task<IResult> Create(
-        HttpContext http, IGrainFactory grains, ICallbackGuard guard, ISigningKeySeal seal, IHostEnvironment environment, IClock clock)
+    private static async Task<Results<Created<SubscriptionView>, ProblemHttpResult>> Create(
+        [FromBody] SubscriptionBody body, HttpContext http, IGrainFactory grains, ICallbackGuard guard, ISigningKeySeal seal,
+        IHostEnvironment environment, IClock clock)
     {
-        var (body, problem) = await ApiJson.ReadAsync<SubscriptionBody>(http.Request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var validated = SubscriptionValidator.Validate(body!.ToRequest(), allowHttp: environment.IsDevelopment());
+        var validated = SubscriptionValidator.Validate(body.ToRequest(), allowHttp: environment.IsDevelopment());
         if (!validated.IsValid)
         {
             return Problems.Validation(validated.Errors);
@@ -148,25 +156,27 @@ public static class SubscriptionEndpoints
         var key = draft.Secret ?? RandomNumberGenerator.GetBytes(KeyBytes);
         // Sealed here, where the secret arrives: it is shown once in this answer and never stored or passed on in plain text.
         await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, seal.Seal(key));
-        return Results.Created($"/api/v1/subscriptions/{subscription.SubscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)));
+        return TypedResults.Created($"/api/v1/subscriptions/{subscription.SubscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)));
     }
 
-    private static async Task<IResult> List(HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<SubscriptionList>> List(HttpContext http, IGrainFactory grains)
     {
         var caller = http.Caller();
         var all = await grains.GetGrain<ISubscriptionRegistryGrain>(0).List(caller.Role == ApiRole.Admin ? null : caller.Forwarder);
-        return Results.Ok(new SubscriptionList(all.Select(s => SubscriptionView.Of(s)).ToList()));
+        return TypedResults.Ok(new SubscriptionList(all.Select(s => SubscriptionView.Of(s)).ToList()));
     }
 
-    private static async Task<IResult> Get(string subscriptionId, HttpContext http, IGrainFactory grains) =>
-        await Visible(subscriptionId, http, grains) is { } subscription ? Results.Ok(SubscriptionView.Of(subscription)) : NoSuchSubscription(subscriptionId);
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> Get(string subscriptionId, HttpContext http, IGrainFactory grains) =>
+        await Visible(subscriptionId, http, grains) is { } subscription ? TypedResults.Ok(SubscriptionView.Of(subscription)) : NoSuchSubscription(subscriptionId);
 
-    private static async Task<IResult> Delete(string subscriptionId, HttpContext http, IGrainFactory grains) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string subscriptionId, HttpContext http, IGrainFactory grains) =>
         await Visible(subscriptionId, http, grains) is not null && await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Delete()
-            ? Results.NoContent()
+            ? TypedResults.NoContent()
             : NoSuchSubscription(subscriptionId);
 
-    private static async Task<IResult> Rotate(string subscriptionId, HttpContext http, IGrainFactory grains, ISigningKeySeal seal)
+    /// <summary>An empty body asks for a generated secret.</summary>
+    private static async Task<Results<Created<SubscriptionView>, ProblemHttpResult>> Rotate(
+        string subscriptionId, [FromBody] SecretBody? body, HttpContext http, IGrainFactory grains, ISigningKeySeal seal)
     {
         if (await Visible(subscriptionId, http, grains) is null)
         {
@@ -174,37 +184,28 @@ public static class SubscriptionEndpoints
         }
 
         byte[]? key = null;
-        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        if (body?.Secret is not null && !WebhookSecret.TryParse(body.Secret, out key))
         {
-            var (body, problem) = await ApiJson.ReadAsync<SecretBody>(http.Request);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            if (body!.Secret is not null && !WebhookSecret.TryParse(body.Secret, out key))
-            {
-                return Problems.Field("secret", WebhookSecret.Rule);
-            }
+            return Problems.Field("secret", WebhookSecret.Rule);
         }
 
         key ??= RandomNumberGenerator.GetBytes(KeyBytes);
         return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(seal.Seal(key)) is { } subscription
-            ? Results.Created($"/api/v1/subscriptions/{subscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)))
+            ? TypedResults.Created($"/api/v1/subscriptions/{subscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)))
             : NoSuchSubscription(subscriptionId);
     }
 
-    private static async Task<IResult> Deliveries(
-        string subscriptionId, [Description($"1-200, default 50")] string? limit, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> Deliveries(
+        string subscriptionId, string? limit, HttpContext http, IGrainFactory grains)
     {
         if (!QueryLimit.TryRead(limit, DefaultDeliveries, MaxDeliveries, out var count))
         {
-            return Problems.Field("limit", $"a whole number from 1 to {MaxDeliveries}");
+            return Problems.Field("limit", QueryLimit.Rule(DefaultDeliveries, MaxDeliveries));
         }
 
         return await Visible(subscriptionId, http, grains) is null
             ? NoSuchSubscription(subscriptionId)
-            : Results.Ok(new DeliveryList(await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Deliveries(count)));
+            : TypedResults.Ok(new DeliveryList(await grains.GetGrain<ISubscriptionGrain>(subscriptionId).Deliveries(count)));
     }
 
     /// <summary>The subscription, if it exists and the key may see it: a forwarder its own, an admin every one.</summary>
@@ -216,6 +217,6 @@ public static class SubscriptionEndpoints
     }
 
     // Another forwarder's subscription is answered exactly like a missing one, so that its existence is not revealed.
-    private static IResult NoSuchSubscription(string subscriptionId) =>
+    private static ProblemHttpResult NoSuchSubscription(string subscriptionId) =>
         Problems.NotFound($"No subscription {subscriptionId} is visible to this key.");
 }

@@ -259,7 +259,7 @@ public sealed class ForwarderPageTests(BrowserFixture browser)
     [Fact]
     public async Task The_page_and_its_files_come_with_the_policy_and_nothing_runs_inline()
     {
-        foreach (var path in new[] { "/", "/index.html", "/app.js", "/app.css", "/favicon.svg" })
+        foreach (var path in new[] { "/", "/index.html", "/app.js", "/contract.js", "/app.css", "/favicon.svg" })
         {
             var response = await browser.Api.Anonymous.Get(path);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.Status);
@@ -271,6 +271,18 @@ public sealed class ForwarderPageTests(BrowserFixture browser)
         Assert.DoesNotMatch(new Regex(@"<script(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase), html);
         Assert.DoesNotMatch(new Regex(@"\sstyle=|\son[a-z]+=|<style", RegexOptions.IgnoreCase), html);
         Assert.DoesNotMatch(new Regex(@"https?://", RegexOptions.IgnoreCase), html);
+    }
+
+    [Fact]
+    public async Task The_page_takes_its_bounds_and_choices_from_the_constants_the_API_checks()
+    {
+        var contract = await browser.Api.Anonymous.Get("/contract.js");
+
+        Assert.Equal("text/javascript", contract.MediaType);
+        Assert.Contains($"export const PAGE = {TransitGrains.Api.ListingRequest.DefaultLimit};", contract.Text, StringComparison.Ordinal);
+        Assert.Contains($"export const MAX_PAGE = {TransitGrains.Api.ListingRequest.MaxLimit};", contract.Text, StringComparison.Ordinal);
+        Assert.Contains("""export const STATUSES = ["BOOKED","IN_TRANSIT","COMPLETED","CANCELLED"];""", contract.Text, StringComparison.Ordinal);
+        Assert.Contains("""export const CONTAINER = new RegExp("^[A-Z]{3}[UJZ][0-9]{7}$");""", contract.Text, StringComparison.Ordinal);
     }
 
     private const string ForwarderPageCsp = TransitGrains.Api.ForwarderPage.ContentSecurityPolicy;

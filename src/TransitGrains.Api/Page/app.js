@@ -3,14 +3,13 @@
 // keeps it current by asking the API again every few seconds while the tab is visible.
 
 import { api, ApiError, get, session } from './api.js';
+import { MAX_PAGE, PAGE } from './contract.js';
 import { keyboardScrolling } from './dom.js';
 import { knowPlaces } from './format.js';
 import { language, locale, t } from './i18n.js';
 import { conveyanceView, links, listView, notFoundView, searchTarget, shipmentView, signInView } from './views.js';
 
 const REFRESH_SECONDS = 10;
-const PAGE = 50;
-const MAX_PAGE = 200;
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');

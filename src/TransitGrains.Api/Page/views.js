@@ -1,13 +1,11 @@
 // What each view shows, built from the API's answers. Every string a partner or forwarder sent (ids, facility,
 // reportedBy) goes in as text: see dom.js.
 
+import { CONTAINER, STATUSES } from './contract.js';
 import { facts, h, table } from './dom.js';
 import { cause, t, value } from './i18n.js';
 import { place, time } from './format.js';
 import { routeDiagram } from './route.js';
-
-const STATUSES = ['BOOKED', 'IN_TRANSIT', 'COMPLETED', 'CANCELLED'];
-const CONTAINER = /^[A-Z]{3}[UJZ]\d{7}$/;
 
 export const links = {
   list: () => '#/',

@@ -110,9 +110,9 @@ public static class BookingValidator
                 valid = false;
             }
 
-            if (!ReferenceCode.IsValid(leg.ConveyanceId, 3, 60))
+            if (!ReferenceCode.IsConveyanceId(leg.ConveyanceId))
             {
-                errors.Add($"{field}.conveyanceId", ReferenceCode.Describe(3, 60));
+                errors.Add($"{field}.conveyanceId", ReferenceCode.ConveyanceIdRule);
                 valid = false;
             }
 

@@ -49,9 +49,9 @@ public static class EventValidator
         var mode = submission.ModeOfTransport is null
             ? null
             : ParseEnum<TransportMode>(submission.ModeOfTransport, "modeOfTransport", errors);
-        if (submission.ConveyanceId is not null && !ReferenceCode.IsValid(submission.ConveyanceId, 3, 60))
+        if (submission.ConveyanceId is not null && !ReferenceCode.IsConveyanceId(submission.ConveyanceId))
         {
-            errors.Add("conveyanceId", ReferenceCode.Describe(3, 60));
+            errors.Add("conveyanceId", ReferenceCode.ConveyanceIdRule);
         }
 
         ContainerNumber? container = null;

@@ -7,6 +7,9 @@ namespace TransitGrains.Domain.Identifiers;
 [GenerateSerializer, Immutable]
 public readonly record struct ContainerNumber
 {
+    /// <summary>The shape <see cref="TryParse"/> accepts, as a regular expression (it checks the check digit too).</summary>
+    public const string Pattern = "^[A-Z]{3}[UJZ][0-9]{7}$";
+
     private ContainerNumber(string value) => Value = value;
 
     [Id(0)] public string Value { get; }

@@ -9,9 +9,20 @@ public static class ReferenceCode
     public const int ShipmentIdMinLength = 3;
     public const int ShipmentIdMaxLength = 40;
 
+    /// <summary>A conveyance id's length (a train, barge, vessel or truck): in a leg, an event and a conveyance's URL.</summary>
+    public const int ConveyanceIdMinLength = 3;
+    public const int ConveyanceIdMaxLength = 60;
+
+    /// <summary>The characters <see cref="IsValid"/> accepts, as a regular expression (for the OpenAPI document).</summary>
+    public const string Pattern = "^[A-Z0-9_.-]+$";
+
     public static bool IsShipmentId(string? text) => IsValid(text, ShipmentIdMinLength, ShipmentIdMaxLength);
 
     public static string ShipmentIdRule => Describe(ShipmentIdMinLength, ShipmentIdMaxLength);
+
+    public static bool IsConveyanceId(string? text) => IsValid(text, ConveyanceIdMinLength, ConveyanceIdMaxLength);
+
+    public static string ConveyanceIdRule => Describe(ConveyanceIdMinLength, ConveyanceIdMaxLength);
 
     public static bool IsValid(string? text, int minLength, int maxLength)
     {

@@ -7,6 +7,9 @@ namespace TransitGrains.Domain.Identifiers;
 [GenerateSerializer, Immutable]
 public readonly record struct UnLocode
 {
+    /// <summary>The shape a UN/LOCODE has, as a regular expression (for the OpenAPI document).</summary>
+    public const string Pattern = "^[A-Z]{2}[A-Z2-9]{3}$";
+
     private UnLocode(string value) => Value = value;
 
     [Id(0)] public string Value { get; }

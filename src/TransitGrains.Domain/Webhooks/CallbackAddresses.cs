@@ -8,6 +8,8 @@ namespace TransitGrains.Domain.Webhooks;
 /// </summary>
 public static class CallbackAddresses
 {
+    public const int MaxUrlLength = 2000;
+
     private static readonly (IPNetwork Network, string Kind)[] Refused =
     [
         (IPNetwork.Parse("0.0.0.0/8"), "an unspecified (this-network) address"),
@@ -58,9 +60,9 @@ public static class CallbackAddresses
             return "must not carry credentials; the signature proves who is calling";
         }
 
-        if (text.Length > 2000)
+        if (text.Length > MaxUrlLength)
         {
-            return "at most 2000 characters";
+            return $"at most {MaxUrlLength} characters";
         }
 
         url = parsed;

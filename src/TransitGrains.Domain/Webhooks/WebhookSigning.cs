@@ -14,6 +14,9 @@ public static class WebhookSecret
 
     public const string Rule = "whsec_ followed by the Base64 of 24-64 random bytes";
 
+    /// <summary>The shape <see cref="Rule"/> describes, as a regular expression (its length is checked when read).</summary>
+    public const string Pattern = "^whsec_[A-Za-z0-9+/]+={0,2}$";
+
     public static bool TryParse(string? text, out byte[] key)
     {
         key = [];
