@@ -44,9 +44,11 @@ namespace TransitGrains.Silo
                 RequireCurrentSchema(durable);
             }
 
+            var cluster = ClusterSettings.From(configuration);
+            // Before the silo, so that the key ring is settled before anything seals with it.
+            builder.Services.AddTransitKeyRing(durable, cluster.ServiceId);
             builder.UseOrleans(silo =>
             {
-                var cluster = ClusterSettings.From(configuration);
                 // Trace context travels with grain calls, so one trace follows a request from HTTP through the grains.
                 silo.AddActivityPropagation();
                 silo.AddDashboard();

@@ -11,8 +11,12 @@ namespace TransitGrains.Abstractions;
 /// </summary>
 public interface ISubscriptionGrain : IGrainWithStringKey
 {
-    /// <summary>Stores a new subscription and makes it known to every silo (<see cref="ISubscriptionRegistryGrain"/>).</summary>
-    Task Create(Subscription subscription, byte[] key);
+    /// <summary>
+    /// Stores a new subscription and makes it known to every silo (<see cref="ISubscriptionRegistryGrain"/>).
+    /// <paramref name="sealedKey"/> is its signing key as <see cref="ISigningKeySeal.Seal"/> made it: a secret never
+    /// travels between grains, nor is it stored, in plain text.
+    /// </summary>
+    Task Create(Subscription subscription, byte[] sealedKey);
 
     /// <summary>Null when there is no such subscription (never created, or deleted).</summary>
     Task<Subscription?> Definition();
@@ -21,10 +25,10 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     Task<bool> Delete();
 
     /// <summary>
-    /// Makes <paramref name="key"/> the signing key; the one it replaces goes on signing beside it for
-    /// <see cref="SigningKey.RotationOverlap"/>. Null when there is no such subscription.
+    /// Makes <paramref name="sealedKey"/> (sealed, as for <see cref="Create"/>) the signing key; the one it replaces goes on
+    /// signing beside it for <see cref="SigningKey.RotationOverlap"/>. Null when there is no such subscription.
     /// </summary>
-    Task<Subscription?> RotateKey(byte[] key);
+    Task<Subscription?> RotateKey(byte[] sealedKey);
 
     /// <summary>The latest attempts, newest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> Deliveries(int limit);
@@ -99,12 +103,47 @@ public sealed record WebhookDeliveryResult(
 /// </summary>
 public interface IWebhookSender
 {
-    /// <summary>One attempt, signed with each of <see cref="WebhookRequest.Keys"/>. Never throws: a failure is an answer without a status.</summary>
+    /// <summary>
+    /// One attempt, signed with each of <see cref="WebhookRequest.SealedKeys"/>, which it opens only to sign. Never throws:
+    /// a failure is an answer without a status.
+    /// </summary>
     Task<WebhookResponse> SendAsync(WebhookRequest request, CancellationToken ct);
 }
 
+/// <param name="SealedKeys">the subscription's signing keys as they are stored, sealed (<see cref="ISigningKeySeal"/>)</param>
 public sealed record WebhookRequest(
-    Uri CallbackUrl, string SubscriptionId, string WebhookId, Instant AttemptedAt, ShipmentNotification Notification, IReadOnlyList<byte[]> Keys);
+    Uri CallbackUrl, string SubscriptionId, string WebhookId, Instant AttemptedAt, ShipmentNotification Notification, IReadOnlyList<byte[]> SealedKeys);
+
+/// <summary>
+/// Seals subscriptions' signing keys with the service's data-protection key ring, as they are stored and passed between
+/// grains; a key is opened only where a delivery is signed. The silo wires it (TransitGrains.Webhooks) to the key ring
+/// every silo of the service shares, so a key sealed on one silo opens on any.
+/// </summary>
+public interface ISigningKeySeal
+{
+    byte[] Seal(byte[] key);
+
+    /// <summary>The key <paramref name="sealedKey"/> holds; throws when it was not sealed with a key of this ring.</summary>
+    byte[] Open(byte[] sealedKey);
+
+    /// <summary>Whether <paramref name="stored"/> opens with this ring: false for a key stored in plain text before secrets were sealed.</summary>
+    bool IsSealed(byte[] stored);
+}
+
+public static class SigningKeySealExtensions
+{
+    /// <summary>
+    /// <paramref name="stored"/> with every key still in plain text (stored before secrets were sealed) sealed, in the same
+    /// order, each with its own retirement; null when all are sealed already, so that nothing needs writing.
+    /// </summary>
+    public static List<SigningKey>? SealPlain(this ISigningKeySeal seal, IReadOnlyList<SigningKey> stored)
+    {
+        var plain = stored.Select(k => !seal.IsSealed(k.Sealed)).ToList();
+        return plain.Contains(true)
+            ? stored.Select((k, i) => plain[i] ? k with { Sealed = seal.Seal(k.Sealed) } : k).ToList()
+            : null;
+    }
+}
 
 /// <summary>The receiver's status code (null when none came: refused, unreachable, timed out) and its Retry-After.</summary>
 public sealed record WebhookResponse(int? StatusCode, Duration? RetryAfter, string? Error);

@@ -134,7 +134,8 @@ public static class SubscriptionEndpoints
     }
 
     private static async Task<Results<Created<SubscriptionView>, ProblemHttpResult>> Create(
-        [FromBody] SubscriptionBody body, HttpContext http, IGrainFactory grains, ICallbackGuard guard, IHostEnvironment environment, IClock clock)
+        [FromBody] SubscriptionBody body, HttpContext http, IGrainFactory grains, ICallbackGuard guard, ISigningKeySeal seal,
+        IHostEnvironment environment, IClock clock)
     {
         var validated = SubscriptionValidator.Validate(body.ToRequest(), allowHttp: environment.IsDevelopment());
         if (!validated.IsValid)
@@ -153,7 +154,8 @@ public static class SubscriptionEndpoints
             $"sub_{Guid.CreateVersion7():N}", caller.Role == ApiRole.Admin ? null : caller.Forwarder, draft.CallbackUrl.OriginalString,
             draft.Types, draft.ShipmentIds, draft.Containers, draft.EventCodes, SubscriptionStatus.ACTIVE, clock.GetCurrentInstant());
         var key = draft.Secret ?? RandomNumberGenerator.GetBytes(KeyBytes);
-        await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, key);
+        // Sealed here, where the secret arrives: it is shown once in this answer and never stored or passed on in plain text.
+        await grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, seal.Seal(key));
         return TypedResults.Created($"/api/v1/subscriptions/{subscription.SubscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)));
     }
 
@@ -174,7 +176,7 @@ public static class SubscriptionEndpoints
 
     /// <summary>An empty body asks for a generated secret.</summary>
     private static async Task<Results<Created<SubscriptionView>, ProblemHttpResult>> Rotate(
-        string subscriptionId, [FromBody] SecretBody? body, HttpContext http, IGrainFactory grains)
+        string subscriptionId, [FromBody] SecretBody? body, HttpContext http, IGrainFactory grains, ISigningKeySeal seal)
     {
         if (await Visible(subscriptionId, http, grains) is null)
         {
@@ -188,7 +190,7 @@ public static class SubscriptionEndpoints
         }
 
         key ??= RandomNumberGenerator.GetBytes(KeyBytes);
-        return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(key) is { } subscription
+        return await grains.GetGrain<ISubscriptionGrain>(subscriptionId).RotateKey(seal.Seal(key)) is { } subscription
             ? TypedResults.Created($"/api/v1/subscriptions/{subscriptionId}", SubscriptionView.Of(subscription, WebhookSecret.Format(key)))
             : NoSuchSubscription(subscriptionId);
     }

@@ -15,8 +15,9 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// What the grains need besides Orleans: the clock, the refund policy book, the webhook retry schedule and how often
-    /// snapshots are written, from configuration, the sweeper that wakes grains at the times the journal stores, and this silo's copy of the webhook
-    /// subscriptions. The journal and the senders (tax queue, webhooks) are the host's to register.
+    /// snapshots are written, from configuration, the sweeper that wakes grains at the times the journal stores, this silo's
+    /// copy of the webhook subscriptions, and the waking of every subscription at start that seals keys stored in plain
+    /// text. The journal, the senders (tax queue, webhooks) and the key seal are the host's to register.
     /// </summary>
     public static IServiceCollection AddTransitGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<WakeUpSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(s => s.GetRequiredService<WakeUpSweeper>());
         services.AddSingleton<SubscriptionDirectory>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoredKeySealing>();
         var options = configuration.GetSection(TaxRefundOptions.Section).Get<TaxRefundOptions>() ?? new TaxRefundOptions();
         services.AddSingleton(options.ToPolicyBook());
         var webhooks = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();

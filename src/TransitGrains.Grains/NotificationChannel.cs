@@ -15,6 +15,8 @@ namespace TransitGrains.Grains;
 internal sealed class NotificationChannel(
     Func<List<NotificationEntry>> stored, IGrainFactory grains, IClock clock, WebhookRetrySchedule schedule, ILogger logger) : IOutboxChannel
 {
+    public PushChannel Kind => PushChannel.Webhook;
+
     public IEnumerable<IOutboxEntry> Entries => stored();
 
     public async Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry)

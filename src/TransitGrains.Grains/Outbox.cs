@@ -31,6 +31,9 @@ internal sealed record OutboxAttempt(string EntryId, AttemptOutcome Outcome, Ins
 /// <summary>One kind of message in a grain's outbox: where its entries are stored and how one is sent.</summary>
 internal interface IOutboxChannel
 {
+    /// <summary>Which channel it is, as the outbox metrics count it.</summary>
+    PushChannel Kind { get; }
+
     /// <summary>The entries as stored in the grain's state, in the order they were added.</summary>
     IEnumerable<IOutboxEntry> Entries { get; }
 
@@ -46,7 +49,8 @@ internal interface IOutboxChannel
 /// at all if one is not). The next tick hands the attempts to <paramref name="record"/>, which stores what they changed
 /// and only then changes the grain's state. While everything waits longer than <see cref="SafetyNet"/>, the timer stops
 /// and the grain's stored wake-up time brings it back; the same time brings it back after a crash (at once, when the
-/// silo that held it is gone).
+/// silo that held it is gone). What waits, and what each attempt did, is counted by channel (<see cref="TransitMetrics"/>)
+/// while the grain is active here.
 /// </summary>
 internal sealed class Outbox(IGrainBase grain, IClock clock, Func<IReadOnlyList<OutboxAttempt>, Task> record, params IOutboxChannel[] channels)
 {
@@ -60,6 +64,8 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<IReadOnlyList<
 
     private readonly ConcurrentQueue<Sent> _sent = new();
     private readonly Dictionary<(IOutboxChannel Channel, string Lane), Sending> _sending = [];
+    // What waits here is counted while the grain is active on this silo, and where it activates next after that.
+    private readonly object _counted = TransitMetrics.OutboxOpened(grain.GrainContext.Deactivated);
     private IGrainTimer? _timer;
 
     /// <summary>Delivers what is due now, then keeps delivering while anything is due soon. Call after a write that added entries.</summary>
@@ -98,6 +104,10 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<IReadOnlyList<
             }
 
             attempts.AddRange(sent.Attempts);
+            TransitMetrics.OutboxAttempted(
+                sent.Channel.Kind,
+                delivered: sent.Attempts.Count(a => a.Outcome == AttemptOutcome.Delivered),
+                failed: sent.Attempts.Count(a => a.Outcome is AttemptOutcome.Failed or AttemptOutcome.GaveUp));
         }
 
         if (attempts.Count > 0)
@@ -111,6 +121,11 @@ internal sealed class Outbox(IGrainBase grain, IClock clock, Func<IReadOnlyList<
             {
                 Send(channel, lane);
             }
+        }
+
+        foreach (var channel in channels)
+        {
+            TransitMetrics.OutboxWaiting(_counted, channel.Kind, channel.Entries, clock);
         }
 
         if (_sending.Count == 0 && !channels.Any(c => OutboxOrder.AnyDueWithin(c.Entries, now, SafetyNet)))

@@ -350,7 +350,6 @@ public sealed class ShipmentGrain(
             TransitMetrics.TaxTriggerAdded(trigger.Trigger.Kind);
         }
 
-        TransitMetrics.NotificationsAdded(decided.Notifications.Count);
         if (decided.Triggers.Count > 0 || decided.Notifications.Count > 0)
         {
             _outbox.Deliver();
@@ -370,7 +369,6 @@ public sealed class ShipmentGrain(
         var decideAt = refund.Due.Count > 0 ? now : refund.RevocationDue;
         var wakeUp = WakeUpFor(afterTriggers, afterNotifications, decideAt, now);
         await Journaled(() => journal.RecordAttemptsAsync(new RecordAttempts(ShipmentId, attempted, Changed(wakeUp))));
-        TransitMetrics.OutboxEntriesSettled(attempted.Triggers.Count(t => t.IsSettled) + settled.Count);
         _state.Apply(attempted);
         _state.WakeUp = wakeUp;
         _sinceSnapshot++;

@@ -11,7 +11,7 @@ public sealed class SubscriptionState
 {
     [Id(0)] public Subscription? Subscription { get; set; }
 
-    /// <summary>The current key last; keys it replaced before it, while they still sign.</summary>
+    /// <summary>The current key last; keys it replaced before it, while they still sign. Each sealed (<see cref="ISigningKeySeal"/>).</summary>
     [Id(1)] public List<SigningKey> Keys { get; set; } = [];
 
     /// <summary>The latest attempts, oldest first; replaced as a whole, never changed in place.</summary>
@@ -21,10 +21,12 @@ public sealed class SubscriptionState
 /// <summary>
 /// A webhook subscription: its definition, keys and deliveries log. Attempts run interleaved (one per shipment at a time,
 /// many shipments at once); their log entries are written together, a write at a time (<see cref="SharedWrites{TState}"/>).
+/// Its keys are sealed as they come (the API seals them) and stay sealed here; the sender opens them to sign.
 /// </summary>
 public sealed class SubscriptionGrain(
     [PersistentState("subscription", StorageNames.Transit)] IPersistentState<SubscriptionState> state,
     IWebhookSender sender,
+    ISigningKeySeal seal,
     WebhookRetrySchedule schedule,
     IClock clock) : Grain, ISubscriptionGrain
 {
@@ -32,9 +34,19 @@ public sealed class SubscriptionGrain(
 
     private ISubscriptionRegistryGrain Registry => GrainFactory.GetGrain<ISubscriptionRegistryGrain>(0);
 
-    public async Task Create(Subscription subscription, byte[] key)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        state.State = new SubscriptionState { Subscription = subscription, Keys = [new SigningKey(key, null)] };
+        // A state stored before secrets were sealed: its keys are sealed and written back before anything else is done with them.
+        if (seal.SealPlain(state.State.Keys) is { } sealedKeys)
+        {
+            state.State.Keys = sealedKeys;
+            await _writes.WriteAsync(this);
+        }
+    }
+
+    public async Task Create(Subscription subscription, byte[] sealedKey)
+    {
+        state.State = new SubscriptionState { Subscription = subscription, Keys = [new SigningKey(sealedKey, null)] };
         await _writes.WriteAsync(this);
         await Registry.Put(subscription);
     }
@@ -71,7 +83,7 @@ public sealed class SubscriptionGrain(
         return true;
     }
 
-    public async Task<Subscription?> RotateKey(byte[] key)
+    public async Task<Subscription?> RotateKey(byte[] sealedKey)
     {
         if (state.State.Subscription is not { } subscription)
         {
@@ -83,7 +95,7 @@ public sealed class SubscriptionGrain(
         [
             .. state.State.Keys.Where(k => k.RetiresAt is not null && k.SignsAt(now)),
             state.State.Keys[^1] with { RetiresAt = now + SigningKey.RotationOverlap },
-            new SigningKey(key, null),
+            new SigningKey(sealedKey, null),
         ];
         await _writes.WriteAsync(this);
         return subscription;
@@ -100,7 +112,7 @@ public sealed class SubscriptionGrain(
             return new WebhookDeliveryResult(WebhookDeliveryOutcome.Inactive, now, null);
         }
 
-        var keys = state.State.Keys.Where(k => k.SignsAt(now)).Select(k => k.Key).ToList();
+        var keys = state.State.Keys.Where(k => k.SignsAt(now)).Select(k => k.Sealed).ToList();
         var response = await sender.SendAsync(
             new WebhookRequest(new Uri(subscription.CallbackUrl), subscription.SubscriptionId, delivery.WebhookId, now, delivery.Notification, keys),
             CancellationToken.None);

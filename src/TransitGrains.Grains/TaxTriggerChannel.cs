@@ -13,6 +13,8 @@ namespace TransitGrains.Grains;
 internal sealed class TaxTriggerChannel(
     Func<List<OutboxEntry>> stored, ITaxRefundTriggerPublisher publisher, IClock clock, ILogger logger) : IOutboxChannel
 {
+    public PushChannel Kind => PushChannel.TaxTrigger;
+
     public IEnumerable<IOutboxEntry> Entries => stored();
 
     public async Task<OutboxAttempt> AttemptAsync(IOutboxEntry entry)

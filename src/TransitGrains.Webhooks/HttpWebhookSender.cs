@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using TransitGrains.Abstractions;
@@ -11,7 +12,8 @@ namespace TransitGrains.Webhooks;
 /// Posts a notification as Standard Webhooks (v1) has it: the JSON body, <c>webhook-id</c>, <c>webhook-timestamp</c> (this
 /// attempt's Unix seconds) and <c>webhook-signature</c>. A 2xx status within <see cref="Timeout"/> delivers; redirects
 /// are not followed (a 3xx is a failure: the subscriber should give the new URL); connections go through the
-/// <see cref="CallbackGuard"/>.
+/// <see cref="CallbackGuard"/>. The subscription's keys come sealed; each is opened for the signature only, and wiped
+/// once it is made.
 /// </summary>
 public sealed class HttpWebhookSender : IWebhookSender, IDisposable
 {
@@ -21,16 +23,18 @@ public sealed class HttpWebhookSender : IWebhookSender, IDisposable
     private static readonly ProductInfoHeaderValue Agent = new("TransitGrains-Webhooks", "1");
 
     private readonly HttpClient _http;
+    private readonly ISigningKeySeal _seal;
     private readonly ILogger<HttpWebhookSender> _logger;
 
-    public HttpWebhookSender(CallbackGuard guard, ILogger<HttpWebhookSender> logger)
-        : this(guard, logger, Timeout)
+    public HttpWebhookSender(CallbackGuard guard, ISigningKeySeal seal, ILogger<HttpWebhookSender> logger)
+        : this(guard, seal, logger, Timeout)
     {
     }
 
     /// <param name="timeout">How long a receiver has to answer; <see cref="Timeout"/> but in tests.</param>
-    public HttpWebhookSender(CallbackGuard guard, ILogger<HttpWebhookSender> logger, TimeSpan timeout)
+    public HttpWebhookSender(CallbackGuard guard, ISigningKeySeal seal, ILogger<HttpWebhookSender> logger, TimeSpan timeout)
     {
+        _seal = seal;
         _logger = logger;
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -54,7 +58,7 @@ public sealed class HttpWebhookSender : IWebhookSender, IDisposable
         message.Headers.UserAgent.Add(Agent);
         message.Headers.Add("webhook-id", request.WebhookId);
         message.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        message.Headers.Add("webhook-signature", WebhookSignature.Header(request.Keys, request.WebhookId, timestamp, body));
+        message.Headers.Add("webhook-signature", Signature(request, timestamp, body));
         try
         {
             // The status is the answer: the body is not waited for.
@@ -77,6 +81,19 @@ public sealed class HttpWebhookSender : IWebhookSender, IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private string Signature(WebhookRequest request, long timestamp, byte[] body)
+    {
+        var keys = request.SealedKeys.Select(_seal.Open).ToList();
+        try
+        {
+            return WebhookSignature.Header(keys, request.WebhookId, timestamp, body);
+        }
+        finally
+        {
+            keys.ForEach(key => CryptographicOperations.ZeroMemory(key));
+        }
+    }
 
     private static Duration? RetryAfter(RetryConditionHeaderValue? header, Instant attemptedAt) => header switch
     {

@@ -42,6 +42,7 @@ public sealed class ProjectLayerTests
         ["Microsoft.AspNetCore.App"] = 2,
         ["Microsoft.AspNetCore.OpenApi"] = 2,
         ["Microsoft.Extensions.FileProviders.Embedded"] = 2,
+        ["Microsoft.AspNetCore.DataProtection"] = 2,
         // The host: the silo itself, its dashboard, and where its telemetry goes.
         ["Microsoft.Orleans.Server"] = 3,
         ["Microsoft.Orleans.Dashboard"] = 3,

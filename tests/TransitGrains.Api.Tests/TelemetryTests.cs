@@ -35,6 +35,16 @@ public sealed class MetricsTests(TransitApiFixture api)
             r => r.Status == HttpStatusCode.OK && series.All(s => r.Text.Contains(s, StringComparison.Ordinal)),
             "every series in /metrics");
         Assert.Equal("text/plain", response.MediaType);
+
+        // The outbox of both push channels, each series once per channel.
+        var values = PrometheusText.Values(response.Text);
+        foreach (var name in new[] { "transit_outbox_pending", "transit_outbox_oldest_pending_age_seconds", "transit_outbox_delivered_total", "transit_outbox_failed_total" })
+        {
+            foreach (var channel in new[] { "tax_trigger", "webhook" })
+            {
+                Assert.Single(values.Keys, k => k.StartsWith(name + "{", StringComparison.Ordinal) && k.Contains($"channel=\"{channel}\"", StringComparison.Ordinal));
+            }
+        }
     }
 
     [Fact]
@@ -52,7 +62,10 @@ public sealed class MetricsTests(TransitApiFixture api)
             Json.Transport("DEPA", "BARGE", barge, Json.Shunde, Times.HoursAgo(3)));
 
         // Other tests run alongside on this silo, so each count has grown at least by this test's share.
-        var after = await Wait.Until(Scrape, m => Grown(before, m, Series.Eligible) >= 1, "the REFUND_ELIGIBLE trigger to be counted");
+        var after = await Wait.Until(
+            Scrape,
+            m => Grown(before, m, Series.Eligible) >= 1 && Grown(before, m, Series.TaxTriggersDelivered) >= 1,
+            "the REFUND_ELIGIBLE trigger to be counted, and counted delivered (to the log: no queue is configured)");
         Assert.True(Grown(before, after, Series.Accepted) >= 3, "accepted");
         Assert.True(Grown(before, after, Series.Rejected) >= 1, "rejected");
         Assert.True(Grown(before, after, Series.Duplicate) >= 1, "duplicate");
@@ -76,6 +89,7 @@ public sealed class MetricsTests(TransitApiFixture api)
         public const string Eligible = "transit_tax_triggers_total{otel_scope_name=\"TransitGrains\",kind=\"REFUND_ELIGIBLE\"}";
         public const string BatchCount = "transit_event_batch_duration_seconds_count{otel_scope_name=\"TransitGrains\"}";
         public const string BatchSum = "transit_event_batch_duration_seconds_sum{otel_scope_name=\"TransitGrains\"}";
+        public const string TaxTriggersDelivered = "transit_outbox_delivered_total{otel_scope_name=\"TransitGrains\",channel=\"tax_trigger\"}";
     }
 }
 

@@ -274,9 +274,15 @@ public sealed class WebhookTests(WebhookFixture webhooks)
         Assert.Equal(4, (int)log[1]!["attempt"]!);
 
         // Every attempt is counted by its outcome (other tests deliver alongside: at least these).
-        var after = await Wait.Until(Deliveries, m => m["gave_up"] - before["gave_up"] >= 1, "the given-up attempt counted");
+        var after = await Wait.Until(
+            Deliveries,
+            m => m["gave_up"] - before["gave_up"] >= 1 && m["outbox_failed"] - before["outbox_failed"] >= 4 && m["outbox_delivered"] > before["outbox_delivered"],
+            "the given-up attempt counted, and the outbox's attempts recorded");
         Assert.True(after["failed"] - before["failed"] >= 3, "failed");
         Assert.True(after["delivered"] - before["delivered"] >= 1, "delivered");
+        // The outbox counts by channel: the given-up attempt among the failed ones, the gate-out delivered.
+        Assert.True(after["outbox_failed"] - before["outbox_failed"] >= 4, "outbox failed");
+        Assert.True(after["outbox_delivered"] - before["outbox_delivered"] >= 1, "outbox delivered");
     }
 
     private static readonly string[] Outcomes = ["delivered", "failed", "gave_up"];
@@ -285,8 +291,14 @@ public sealed class WebhookTests(WebhookFixture webhooks)
     private async Task<Dictionary<string, double>> Deliveries()
     {
         var values = PrometheusText.Values((await webhooks.As(null).Get("/metrics")).Expect(HttpStatusCode.OK).Text);
-        return Outcomes.ToDictionary(o => o,
+        var deliveries = Outcomes.ToDictionary(o => o,
             o => values.GetValueOrDefault($"transit_webhook_deliveries_total{{otel_scope_name=\"TransitGrains\",outcome=\"{o}\"}}"));
+        foreach (var counted in new[] { "delivered", "failed" })
+        {
+            deliveries[$"outbox_{counted}"] = values.GetValueOrDefault($"transit_outbox_{counted}_total{{otel_scope_name=\"TransitGrains\",channel=\"webhook\"}}");
+        }
+
+        return deliveries;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -7,6 +8,7 @@ using Orleans.Serialization.Configuration;
 using TransitGrains.Abstractions;
 using TransitGrains.Persistence;
 using TransitGrains.Persistence.Journal;
+using TransitGrains.Webhooks;
 using Orleans.TestingHost;
 
 namespace TransitGrains.Grains.Tests;
@@ -22,6 +24,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The silos' clock. Static because TestingHost constructs the silo configurator itself.</summary>
     public static FakeClock Clock { get; } = new(Start);
+
+    /// <summary>
+    /// Seals the subscriptions' keys on both silos with one key ring, as the silos of a cluster share one; static for the
+    /// same reason as <see cref="Clock"/>.
+    /// </summary>
+    public static DataProtectionSigningKeySeal Seal { get; } = new(new EphemeralDataProtectionProvider());
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -74,6 +82,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddTransitGrains(configuration);
             silo.Services.AddSingleton<ITaxRefundTriggerPublisher, RecordingPublisher>();
             silo.Services.AddSingleton<IWebhookSender, RecordingWebhookSender>();
+            silo.Services.AddSingleton<ISigningKeySeal>(Seal);
         }
     }
 }

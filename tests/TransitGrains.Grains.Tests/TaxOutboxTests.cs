@@ -34,7 +34,7 @@ public sealed class TaxOutboxTests : IDisposable
     [Fact]
     public async Task Release_and_departure_publish_REFUND_ELIGIBLE_once()
     {
-        var s = await BookQualifying(containers: 2);
+        var s = await QualifyingShipment.BookAsync(Grains, containers: 2);
         Assert.Equal(TaxRefundStatus.PENDING, (await Grains.View(s.Id)).TaxRefund.Status);
 
         Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit(s.Releases()));
@@ -75,7 +75,7 @@ public sealed class TaxOutboxTests : IDisposable
     public async Task While_the_queue_is_down_events_are_accepted_and_the_trigger_waits_then_goes_once()
     {
         RecordingPublisher.Failing = true;
-        var s = await BookQualifying(containers: 1);
+        var s = await QualifyingShipment.BookAsync(Grains, containers: 1);
         Assert.Equal([EventOutcome.ACCEPTED, EventOutcome.ACCEPTED, EventOutcome.ACCEPTED], await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]));
 
         var messageId = $"{s.Id}:REFUND_ELIGIBLE";
@@ -107,7 +107,7 @@ public sealed class TaxOutboxTests : IDisposable
     [Fact]
     public async Task Past_the_deadline_and_the_grace_without_exit_the_next_evaluation_revokes_with_DEADLINE_PASSED()
     {
-        var s = await BookQualifying(containers: 1);
+        var s = await QualifyingShipment.BookAsync(Grains, containers: 1);
         await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
@@ -130,7 +130,7 @@ public sealed class TaxOutboxTests : IDisposable
     [Fact]
     public async Task Cancelling_a_triggered_shipment_revokes_with_CANCELLED()
     {
-        var s = await BookQualifying(containers: 1);
+        var s = await QualifyingShipment.BookAsync(Grains, containers: 1);
         await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
@@ -146,7 +146,7 @@ public sealed class TaxOutboxTests : IDisposable
     [Fact]
     public async Task Every_container_loaded_on_the_vessel_and_its_departure_from_the_exit_port_confirm_the_exit()
     {
-        var s = await BookQualifying(containers: 2);
+        var s = await QualifyingShipment.BookAsync(Grains, containers: 2);
         await Grains.Submit([.. s.Releases(), .. s.Loads(), s.BargeDeparture()]);
         await DeliveredView(s.Id, TaxRefundTriggerKind.REFUND_ELIGIBLE);
 
@@ -175,34 +175,6 @@ public sealed class TaxOutboxTests : IDisposable
         Assert.Equal([TaxRefundTriggerKinds.RefundEligible, TaxRefundTriggerKinds.ExitConfirmed], published.Select(m => m.Kind));
         Assert.Equal(s.Vessel, published[1].ConveyanceId);
         Assert.Equal(vesselDeparture.EventDateTime, published[1].ExitedAt);
-    }
-
-    private sealed record Qualifying(ShipmentBooking Booking, string Barge, string Vessel)
-    {
-        public string Id => Booking.ShipmentId;
-
-        public TransitEvent[] Releases() =>
-            Booking.Containers.Select(c => Make.Customs(EventCode.CUSR, c, "CNSUD", Make.ChinaTime(8, 40))).ToArray();
-
-        public TransitEvent[] Loads() =>
-            Booking.Containers.Select(c => Make.Equipment(EventCode.LOAD, c, "CNSUD", Make.ChinaTime(8, 55), TransportMode.BARGE, Barge)).ToArray();
-
-        public TransitEvent BargeDeparture() =>
-            Make.Transport(EventCode.DEPA, TransportMode.BARGE, Barge, "CNSUD", Make.ChinaTime(9, 12));
-    }
-
-    /// <summary>Declared goods by barge from a departure port to an exit port, then on by vessel.</summary>
-    private async Task<Qualifying> BookQualifying(int containers)
-    {
-        var barge = Ids.Next("SUIGANG");
-        var vessel = Ids.Next("COSCO");
-        var booking = Make.Booking(
-            Ids.Next("TAX"),
-            Ids.Containers(containers),
-            Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"),
-            Make.Leg(TransportMode.VESSEL, vessel, "CNNSA", "NLRTM")) with { ExportDeclaration = Make.Declaration() };
-        await Grains.BookCreated(booking);
-        return new Qualifying(booking, barge, vessel);
     }
 
     /// <summary>

@@ -166,3 +166,31 @@ public static class Deep
     private static bool IsEquatable(Type type) =>
         type.IsValueType && typeof(IEquatable<>).MakeGenericType(type).IsAssignableFrom(type);
 }
+
+/// <summary>Declared goods by barge from a departure port (Shunde) to an exit port (Nansha), then on by vessel: a refund is due at the barge's departure.</summary>
+public sealed record QualifyingShipment(ShipmentBooking Booking, string Barge, string Vessel)
+{
+    public string Id => Booking.ShipmentId;
+
+    public static async Task<QualifyingShipment> BookAsync(IGrainFactory grains, int containers)
+    {
+        var barge = Ids.Next("SUIGANG");
+        var vessel = Ids.Next("COSCO");
+        var booking = Make.Booking(
+            Ids.Next("TAX"),
+            Ids.Containers(containers),
+            Make.Leg(TransportMode.BARGE, barge, "CNSUD", "CNNSA"),
+            Make.Leg(TransportMode.VESSEL, vessel, "CNNSA", "NLRTM")) with { ExportDeclaration = Make.Declaration() };
+        await grains.BookCreated(booking);
+        return new QualifyingShipment(booking, barge, vessel);
+    }
+
+    public TransitEvent[] Releases() =>
+        Booking.Containers.Select(c => Make.Customs(EventCode.CUSR, c, "CNSUD", Make.ChinaTime(8, 40))).ToArray();
+
+    public TransitEvent[] Loads() =>
+        Booking.Containers.Select(c => Make.Equipment(EventCode.LOAD, c, "CNSUD", Make.ChinaTime(8, 55), TransportMode.BARGE, Barge)).ToArray();
+
+    public TransitEvent BargeDeparture() =>
+        Make.Transport(EventCode.DEPA, TransportMode.BARGE, Barge, "CNSUD", Make.ChinaTime(9, 12));
+}

@@ -220,7 +220,7 @@ public sealed class WebhookOutboxTests
     {
         var subscription = new Subscription(Ids.Next("sub"), forwarder, "https://receiver.example/hook", types ?? NotificationTypes.All, [], [],
             eventCodes ?? [], SubscriptionStatus.ACTIVE, ClusterFixture.Clock.GetCurrentInstant());
-        await Grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, new byte[32]);
+        await Grains.GetGrain<ISubscriptionGrain>(subscription.SubscriptionId).Create(subscription, ClusterFixture.Seal.Seal(new byte[32]));
         return subscription.SubscriptionId;
     }
 

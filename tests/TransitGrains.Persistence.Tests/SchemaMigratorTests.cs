@@ -7,12 +7,12 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
     private readonly SchemaMigrator _migrator = new();
 
     [Fact]
-    public void Carries_the_orleans_migrations_the_earlier_state_tables_the_journal_and_the_grain_snapshots_in_order()
+    public void Carries_the_orleans_migrations_the_earlier_state_tables_the_journal_the_grain_snapshots_and_the_key_ring_in_order()
     {
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], SchemaMigrator.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], SchemaMigrator.Migrations.Select(m => m.Version));
         Assert.Equal(
             ["0001_orleans_membership", "0002_orleans_storage", "0003_orleans_reminders", "0004_event_ids", "0005_grain_state", "0006_shipment_listing",
-                "0007_journal", "0008_grain_snapshots"],
+                "0007_journal", "0008_grain_snapshots", "0009_data_protection_keys"],
             SchemaMigrator.Migrations.Select(m => m.Name));
     }
 
@@ -26,7 +26,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
 
         Assert.Equal(SchemaMigrator.Migrations, first.Applied);
         Assert.Equal(0, second.AppliedCount);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], await ScalarsAsync<int>(db, "SELECT version FROM transit_schema_migrations ORDER BY version"));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
         Assert.Equal(
             [
                 "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage",
-                "transit_container_bookings", "transit_conveyance_followers", "transit_event_ids", "transit_grain_state",
+                "transit_container_bookings", "transit_conveyance_followers", "transit_data_protection_keys", "transit_event_ids", "transit_grain_state",
                 "transit_journal_entries", "transit_journal_events", "transit_journal_head", "transit_schema_migrations",
                 "transit_shipments", "transit_wake_ups",
             ],
@@ -109,10 +109,10 @@ public sealed class SchemaMigratorTests(PostgresDatabases databases) : IClassFix
             Task.Run(() => new SchemaMigrator().MigrateAsync(db)));
 
         Assert.Equal(
-            [1, 2, 3, 4, 5, 6, 7, 8],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9],
             results.SelectMany(r => r.Applied).Select(m => m.Version).Order());
         Assert.Equal(SchemaState.Current, (await _migrator.CheckAsync(db)).State);
-        Assert.Equal(8L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
+        Assert.Equal(9L, (await ScalarsAsync<long>(db, "SELECT count(*) FROM transit_schema_migrations")).Single());
     }
 
     [Fact]

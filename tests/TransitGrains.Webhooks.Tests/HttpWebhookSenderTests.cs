@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,12 +27,15 @@ public sealed class HttpWebhookSenderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
+    /// <summary>The keys come sealed, as the subscription stores them.</summary>
+    private static readonly DataProtectionSigningKeySeal Seal = new(new EphemeralDataProtectionProvider());
+
     private static HttpWebhookSender Sender(bool allowPrivateNetworks = true, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null, double timeoutSeconds = 15) =>
-        new(new CallbackGuard(allowPrivateNetworks, resolve), NullLogger<HttpWebhookSender>.Instance, TimeSpan.FromSeconds(timeoutSeconds));
+        new(new CallbackGuard(allowPrivateNetworks, resolve), Seal, NullLogger<HttpWebhookSender>.Instance, TimeSpan.FromSeconds(timeoutSeconds));
 
     private WebhookRequest Request(string path, ShipmentNotification notification, params string[] secrets) => new(
         new Uri(_receiver.Url(path)), "sub_1", "msg_0123456789abcdef0123456789abcdef", At, notification,
-        secrets.Select(s => WebhookSecret.TryParse(s, out var key) ? key : throw new ArgumentException(s)).ToList());
+        secrets.Select(s => WebhookSecret.TryParse(s, out var key) ? Seal.Seal(key) : throw new ArgumentException(s)).ToList());
 
     private static ShipmentNotification Departure() => new(7, NotificationTypes.Event, Instant.FromUtc(2026, 11, 26, 1, 12, 5), "GZ26-000123",
         Event: TimelineEntry.Of(new TransitEvent("SDE-3", EventType.TRANSPORT, EventCode.DEPA, EventClassifier.ACT,

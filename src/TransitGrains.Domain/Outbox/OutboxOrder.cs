@@ -19,6 +19,9 @@ public interface IOutboxEntry
 
     /// <summary>Delivered, or given up: nothing more to do.</summary>
     bool IsSettled { get; }
+
+    /// <summary>When the change that made it was written: how long it has been waiting is counted from then.</summary>
+    Instant MadeAt { get; }
 }
 
 /// <summary>
@@ -52,6 +55,19 @@ public static class OutboxOrder
         }
 
         return wakeUp;
+    }
+
+    /// <summary>How many entries are not settled yet, and when the one waiting longest was made (null when none waits).</summary>
+    public static (int Count, Instant? OldestMadeAt) Waiting<T>(IEnumerable<T> entries) where T : IOutboxEntry
+    {
+        var (count, oldest) = (0, (Instant?)null);
+        foreach (var entry in entries.Where(e => !e.IsSettled))
+        {
+            count++;
+            oldest = oldest is { } older && older <= entry.MadeAt ? older : entry.MadeAt;
+        }
+
+        return (count, oldest);
     }
 
     /// <summary>Whether some lane may be tried within <paramref name="horizon"/> from now.</summary>

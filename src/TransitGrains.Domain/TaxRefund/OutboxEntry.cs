@@ -39,4 +39,6 @@ public sealed record OutboxEntry(
     public string Lane => Id;
 
     public bool IsSettled => DeliveredAt is not null;
+
+    public Instant MadeAt => Trigger.IssuedAt;
 }

@@ -104,4 +104,6 @@ public sealed record NotificationEntry(
     public string Lane => SubscriptionId;
 
     public bool IsSettled => false;
+
+    public Instant MadeAt => Notification.Timestamp;
 }

@@ -41,10 +41,11 @@ public static class WebhookSecret
 
 /// <summary>
 /// A key that signs a subscription's deliveries: the current one (<see cref="RetiresAt"/> null), or one replaced by a
-/// rotation, which goes on signing beside it until <see cref="RetiresAt"/>.
+/// rotation, which goes on signing beside it until <see cref="RetiresAt"/>. <see cref="Sealed"/> is the key as it is
+/// stored: sealed with the service's key ring, never the key's own bytes.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SigningKey([property: Id(0)] byte[] Key, [property: Id(1)] Instant? RetiresAt)
+public sealed record SigningKey([property: Id(0)] byte[] Sealed, [property: Id(1)] Instant? RetiresAt)
 {
     /// <summary>How long a replaced secret goes on signing (api.md 1.1): receivers have a day to take up the new one.</summary>
     public static readonly Duration RotationOverlap = Duration.FromHours(24);

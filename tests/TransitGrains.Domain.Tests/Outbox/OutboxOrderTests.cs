@@ -8,9 +8,22 @@ public class OutboxOrderTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 11, 26, 1, 12);
 
-    private sealed record Entry(string Id, string Lane, Instant? NextAttemptAt = null, bool IsSettled = false) : IOutboxEntry;
+    private sealed record Entry(string Id, string Lane, Instant? NextAttemptAt = null, bool IsSettled = false, Instant MadeAt = default) : IOutboxEntry;
 
     private static Entry Waiting(string id, string lane, int seconds) => new(id, lane, Now + Duration.FromSeconds(seconds));
+
+    [Fact]
+    public void What_waits_is_every_unsettled_entry_of_every_lane_and_the_oldest_is_the_earliest_made_of_them() =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[-600, 600], Gen.Bool).Array[0, 12].Sample(specs =>
+        {
+            var entries = specs.Select((s, i) => new Entry($"e{i}", $"L{s.Item1}", IsSettled: s.Item3, MadeAt: Now + Duration.FromSeconds(s.Item2))).ToList();
+            var waiting = entries.Where(e => !e.IsSettled).ToList();
+
+            var (count, oldest) = OutboxOrder.Waiting(entries);
+
+            Assert.Equal(waiting.Count, count);
+            Assert.Equal(waiting.Count == 0 ? (Instant?)null : waiting.Min(e => e.MadeAt), oldest);
+        });
 
     [Fact]
     public void Each_due_lane_comes_with_its_unsettled_entries_in_the_order_they_were_added()
