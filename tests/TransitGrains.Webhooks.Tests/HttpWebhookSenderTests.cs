@@ -60,7 +60,7 @@ public sealed class HttpWebhookSenderTests : IAsyncLifetime
               "data": { "shipmentId": "GZ26-000123", "eventId": "SDE-3", "eventType": "TRANSPORT", "eventCode": "DEPA", "classifier": "ACT",
                         "eventDateTime": "2026-11-26T09:12:00+08:00", "location": "CNSUD", "facility": null, "modeOfTransport": "BARGE",
                         "conveyanceId": "SUIGANG903-2611A", "containerNumber": null, "declarationNumber": null,
-                        "receivedAt": "2026-11-26T01:12:04Z", "reportedBy": "shunde-terminal" } }
+                        "receivedAt": "2026-11-26T01:12:04Z", "reportedBy": "shunde-terminal", "emptyIndicator": null } }
             """), webhook.Json), webhook.Json.ToJsonString());
     }
 
