@@ -300,14 +300,15 @@ public sealed class ShipmentGrain(
     {
         var (decided, decision, wakeUp) = await Prepare(cause, isBooking, cancelledAt: null);
         var listed = decision.Status != _state.Listed ? decision.Status : (ShipmentStatus?)null;
+        var row = rowIsDue ? wakeUp : Changed(wakeUp);
         if (decision.IsWorthRecording(_state.Listed))
         {
-            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, decided, listed, rowIsDue ? wakeUp : Changed(wakeUp))));
+            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, decided, listed, row)));
             Recorded(decided, wakeUp);
         }
-        else if ((rowIsDue ? wakeUp : Changed(wakeUp)) is { } changed)
+        else if (row is not null)
         {
-            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, null, null, changed)));
+            await Journaled(() => journal.DecideAsync(new RecordDecision(ShipmentId, null, null, row)));
             _state.Undecided.Clear();
             _state.WakeUp = wakeUp;
         }

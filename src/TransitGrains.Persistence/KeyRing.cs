@@ -25,14 +25,6 @@ public static class KeyRing
     /// <param name="connectionString">the durable profile's database, or null for the embedded default</param>
     public static IDataProtectionBuilder AddTransitKeyRing(this IServiceCollection services, string? connectionString, string serviceId)
     {
-        if (connectionString is not null)
-        {
-            // Before data protection's own hosted service, which resolves the key ring as it starts: hosted services
-            // start in the order they are registered, and the first key must be made under the lock.
-            services.AddHostedService<FirstKeyUnderLock>();
-        }
-
-        var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
         if (connectionString is null)
         {
             services.AddSingleton<IXmlRepository, MemoryKeyRing>();
@@ -41,8 +33,12 @@ public static class KeyRing
         {
             services.AddSingleton(_ => new PostgresKeyRing(connectionString, serviceId));
             services.AddSingleton<IXmlRepository>(s => s.GetRequiredService<PostgresKeyRing>());
+            // Before data protection's own hosted service, which resolves the key ring as it starts: hosted services
+            // start in the order they are registered, and the first key must be made under the lock.
+            services.AddHostedService<FirstKeyUnderLock>();
         }
 
+        var builder = services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((options, ring) => options.XmlRepository = ring);
         return builder;
     }
