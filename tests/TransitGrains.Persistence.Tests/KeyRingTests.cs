@@ -66,8 +66,15 @@ public sealed class KeyRingTests(PostgresDatabases databases) : IClassFixture<Po
         return services.BuildServiceProvider();
     }
 
-    private static Task Start(ServiceProvider silo) =>
-        Task.WhenAll(silo.GetServices<IHostedService>().Select(h => Task.Run(() => h.StartAsync(CancellationToken.None))));
+    /// <summary>Starts the hosted services one after another in the order they were registered, as the generic host does.</summary>
+    private static async Task Start(ServiceProvider silo)
+    {
+        await Task.Yield(); // so that silos started together run side by side
+        foreach (var hosted in silo.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+    }
 
     private static async Task<long> CountAsync(string db, string sql)
     {
