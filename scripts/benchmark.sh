@@ -4,7 +4,7 @@
 #   scripts/benchmark.sh [--scale 0.5] [--days 6] [--seconds 90] [--concurrency 8] [--batch-size 200]
 #                        [--steady-rate 2500] [--steady-seconds 25] [--steady-batch-size 100] [--silos 2]
 #                        [--trains 40] [--barges 40] [--memory-shipments 1000] [--listing-shipments 100000]
-#                        [--skip-listing] [--skip-micro]
+#                        [--equipment-shipments 6000] [--skip-listing] [--skip-micro]
 #
 #   --scale, --days       the flat-out load: DAYS realistic days of the port simulator at SCALE (0.5: ~1,500
 #                         shipments and ~22,400 events a day), sent in batches of --batch-size, --concurrency in
@@ -14,6 +14,8 @@
 #   --silos               the scale-out phase: the flat-out load again against a cluster of that many silos (1: none)
 #   --trains, --barges    samples of the fan-out (alone, then with 10 webhook subscriptions) and refund-trigger
 #                         latencies; --memory-shipments: of the memory figures
+#   --equipment-shipments shipments of the plain equipment load (3 containers, 6 moves each; batches of 100, set
+#                         against pgbench's single-row rate)
 #   --listing-shipments   shipments stored for the listing phase (at least 2,000; fewer pages are walked with fewer)
 #   --skip-listing        leaves out the listing phase
 #   --skip-micro          leaves out the BenchmarkDotNet micro-benchmarks
@@ -21,7 +23,7 @@
 #                         database of its own; takes --scale, --seconds and --concurrency
 #
 # A quick check: --scale 0.1 --days 1 --steady-seconds 5 --seconds 30 --trains 5 --barges 5 --memory-shipments 200
-#                --listing-shipments 20000 --skip-micro
+#                --listing-shipments 20000 --equipment-shipments 1000 --skip-micro
 #
 # Starts its own throwaway PostgreSQL and Azurite, builds the silo, the plain reference and the benchmark in
 # Release, migrates, runs the micro-benchmarks (short job), then tests/TransitGrains.Benchmarks: TransitGrains'

@@ -91,6 +91,13 @@ public sealed class ChildProcess : IAsyncDisposable
         throw new TimeoutException($"{Path.GetFileName(dll)} not ready within {timeout}:\n{child.Tail()}");
     }
 
+    /// <summary>SIGKILL: the process ends at once, with no shutdown of any kind.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Resident set size of the process (VmRSS in /proc), in bytes.</summary>
     public long ResidentBytes()
     {

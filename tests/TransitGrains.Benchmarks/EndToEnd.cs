@@ -14,7 +14,8 @@ public sealed record Settings(
     string SiloDll, string PlainDll, string Postgres, string Queue, string PgBin,
     double Scale = 0.5, int Days = 6, int IngestSeconds = 90, int Concurrency = 8, int BatchSize = 200,
     double SteadyRate = Targets.SteadyRate, int SteadySeconds = 25, int SteadyBatchSize = 100, int Silos = 2,
-    int Trains = 40, int Barges = 40, int MemoryShipments = 1000, int ListingShipments = 100_000, int PgbenchSeconds = 10, int PgbenchClients = 12);
+    int Trains = 40, int Barges = 40, int MemoryShipments = 1000, int ListingShipments = 100_000, int PgbenchSeconds = 10, int PgbenchClients = 12,
+    int EquipmentShipments = 6000);
 
 /// <summary>What one ingest run acknowledged.</summary>
 public sealed record IngestResult(int Batches, int Events, int Accepted, int Duplicate, int Rejected, TimeSpan Elapsed, bool Truncated, double MachineCpu)
@@ -59,6 +60,7 @@ public static class EndToEnd
 
         var transit = new NpgsqlConnectionStringBuilder(s.Postgres) { Database = "transit" }.ConnectionString;
         FlatOutResult? grains = null;
+        FlatOutResult? equipment = null;
         ChildProcess? silo = null;
         report.Section("TransitGrains, durable profile: 1 silo (silo process, PostgreSQL grain storage, Azurite queue)");
         await Phase(report, "migration and silo start-up", [], async () =>
@@ -111,8 +113,15 @@ public static class EndToEnd
                         $"{perShipment / 1024.0:F1} KiB (RSS {rssBefore / 1048576.0:F0} -> {rssAfter / 1048576.0:F0} MiB; includes its 3 container grains, still active; "
                         + "moves with GC compaction and heap headroom, see the managed heap figure below)");
                 });
+
+                report.Section($"TransitGrains, durable profile, 1 silo: the plain equipment load ({s.EquipmentShipments} new shipments of 3 containers, "
+                    + $"6 moves each, no transport or customs events), batches of {WritePath.EquipmentBatchSize}, {s.Concurrency} in flight, flat out");
+                await Phase(report, "equipment ingest", [silo], async () => equipment = await WritePath.EquipmentIngest(report, silo, api, workloads, s, transit));
             }
         }
+
+        report.Section("TransitGrains, activation from a long journal tail (a database of its own; shipments journaled without snapshots by a silo then SIGKILLed)");
+        await Phase(report, "activation from the journal", [], () => WritePath.ActivationFromTail(report, s, new Workloads(days.Used, now, "A" + (now.ToUnixTimeSeconds() % 100000))));
 
         // After the durable silo has stopped, so the two silos never compete for the cores.
         report.Section("TransitGrains, managed heap of active shipments (a silo inside the benchmark process, the same load as the RSS figure)");
@@ -163,10 +172,22 @@ public static class EndToEnd
             report.Add("TransitGrains / plain ingest (events/s)", Targets.VersusPlain, ratio, $"{ratio:F2}x");
         }
 
-        if (grains is not null && pgbench is { } tpsOfPgbench)
+        if (grains is not null)
         {
-            var share = grains.Ingest.EventsPerSecond / tpsOfPgbench;
-            report.Add("TransitGrains / pgbench single-row rate", Targets.VersusPgbench, share, $"{100 * share:F0}%");
+            report.Add("realistic mix, 1 silo: WAL per acknowledged event", Targets.Wal, grains.Costs.WalBytes, $"{grains.Costs.WalBytes:F0} B");
+            report.Add("realistic mix, 1 silo: silo CPU per acknowledged event", Targets.SiloCpu, grains.Costs.SiloCpu * 1e6, $"{grains.Costs.SiloCpu * 1e6:F0} µs");
+        }
+
+        if (equipment is not null && pgbench is { } tpsOfPgbench)
+        {
+            var share = equipment.Ingest.EventsPerSecond / tpsOfPgbench;
+            report.Add("TransitGrains, plain equipment load / pgbench single-row rate", Targets.VersusPgbench, share, $"{share:F2}x",
+                $"({equipment.Ingest.EventsPerSecond:F0} events/s against {tpsOfPgbench:F0} tps)");
+        }
+
+        if (grains is not null && pgbench is { } tpsForRealistic)
+        {
+            report.Add("TransitGrains, realistic mix / pgbench single-row rate", $"{grains.Ingest.EventsPerSecond / tpsForRealistic:F2}x");
         }
 
         if (plain is not null && pgbench is { } tps)
@@ -176,8 +197,9 @@ public static class EndToEnd
 
         if (grains is not null && cluster is not null)
         {
-            report.Add($"{s.Silos} silos / 1 silo (events/s)", $"{cluster.Ingest.EventsPerSecond / grains.Ingest.EventsPerSecond:F2}x "
-                + $"({cluster.Ingest.EventsPerSecond:F0} against {grains.Ingest.EventsPerSecond:F0} events/s)");
+            var scaleOut = cluster.Ingest.EventsPerSecond / grains.Ingest.EventsPerSecond;
+            report.Add($"{s.Silos} silos / 1 silo (events/s, the same cores)", Targets.ScaleOut, scaleOut, $"{scaleOut:F2}x",
+                $"({cluster.Ingest.EventsPerSecond:F0} against {grains.Ingest.EventsPerSecond:F0} events/s)");
             report.Add($"per acknowledged event, 1 silo | {s.Silos} silos",
                 $"silo CPU {grains.Costs.SiloCpu * 1e6:F0} | {cluster.Costs.SiloCpu * 1e6:F0} µs; PostgreSQL CPU {grains.Costs.PostgresCpu * 1e6:F0} | {cluster.Costs.PostgresCpu * 1e6:F0} µs; "
                 + $"WAL {grains.Costs.WalBytes:F0} | {cluster.Costs.WalBytes:F0} B; commits per accepted event {grains.CommitsPerAccepted:F2} | {cluster.CommitsPerAccepted:F2}");
@@ -219,11 +241,11 @@ public static class EndToEnd
         RunTool("dotnet", [Path.GetFullPath(s.SiloDll), "migrate", $"--ConnectionStrings:Transit={connection}"], Path.GetDirectoryName(Path.GetFullPath(s.SiloDll))!);
 
     /// <summary>A silo of the durable profile, with its own HTTP, silo and gateway ports; silos on the same database form one cluster.</summary>
-    internal static Task<ChildProcess> StartSilo(Settings s, string connection, string queueName = TaxQueueName) => ChildProcess.StartAsync(s.SiloDll,
+    internal static Task<ChildProcess> StartSilo(Settings s, string connection, string queueName = TaxQueueName, params string[] settings) => ChildProcess.StartAsync(s.SiloDll,
     [
         "--environment=Development", $"--ConnectionStrings:Transit={connection}", $"--ConnectionStrings:TaxQueue={s.Queue}", $"--Transit:TaxRefund:QueueName={queueName}",
         $"--Transit:Cluster:SiloPort={FreePorts.Next()}", $"--Transit:Cluster:GatewayPort={FreePorts.Next()}",
-        "--Logging:LogLevel:Default=Warning",
+        "--Logging:LogLevel:Default=Warning", .. settings,
     ], TimeSpan.FromSeconds(120));
 
     /// <summary>Books every shipment, <paramref name="concurrency"/> clients at a time, and reports the rate and each booking's latency.</summary>
@@ -256,7 +278,7 @@ public static class EndToEnd
     /// The flat-out ingest with <see cref="Readers"/> readers GETting shipments of the load meanwhile, and what it cost:
     /// CPU of the silos and of PostgreSQL, WAL, storage writes and commits per event.
     /// </summary>
-    private static async Task<FlatOutResult> FlatOut(
+    internal static async Task<FlatOutResult> FlatOut(
         Report report, IReadOnlyList<ChildProcess> silos, IReadOnlyList<TransitApi> apis, Load load, IReadOnlyList<IReadOnlyList<PortEvent>> batches,
         Settings s, string database, Target? target)
     {

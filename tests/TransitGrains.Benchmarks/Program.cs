@@ -50,7 +50,7 @@ string[] known = listing
     ? ["silo", "postgres", "shipments"]
     : edifact ? ["silo", "postgres", "queue", "scale", "seconds", "concurrency"]
     : ["silo", "plain", "postgres", "queue", "pgbin", "scale", "days", "seconds", "steady-rate", "steady-seconds", "steady-batch-size", "silos",
-        "concurrency", "batch-size", "trains", "barges", "memory-shipments", "listing-shipments"];
+        "concurrency", "batch-size", "trains", "barges", "memory-shipments", "listing-shipments", "equipment-shipments"];
 var unknown = optionArgs.Length % 2 != 0 ? "(an option without a value)" : options.Keys.Where(k => !known.Contains(k)).Select(k => $"--{k}").FirstOrDefault();
 if (unknown is not null)
 {
@@ -105,5 +105,6 @@ settings = settings with
     Barges = Int("barges", settings.Barges),
     MemoryShipments = Int("memory-shipments", settings.MemoryShipments),
     ListingShipments = Int("listing-shipments", settings.ListingShipments),
+    EquipmentShipments = Int("equipment-shipments", settings.EquipmentShipments),
 };
 return await EndToEnd.Run(settings);

@@ -104,5 +104,68 @@ public sealed class Workloads(ISet<string> used, Instant now, string tag, int se
         return (bookings, events);
     }
 
+    /// <summary>
+    /// The plain equipment load: shipments of 3 containers on a barge and a vessel, and per container its 6 moves (gate-in,
+    /// barge load and discharge, vessel load and discharge, gate-out), no transport or customs events. The moves are
+    /// sent step by step across all containers, as terminals report a barge's containers together.
+    /// </summary>
+    public (IReadOnlyList<Booking> Bookings, IReadOnlyList<PortEvent> Events) EquipmentMoves(int shipments)
+    {
+        var bookings = new List<Booking>();
+        var moves = new List<PortEvent[]>();
+        var feeder = Network.Feeders[1 % Network.Feeders.Count];
+        var departure = now - Duration.FromDays(12);
+        var arrival = departure + feeder.ToNansha;
+        var vessel = $"EQVESSEL-{tag}";
+        for (var s = 0; s < shipments; s++)
+        {
+            var barge = $"{feeder.BargeName}E{s / 30:D3}-{tag}";
+            var shipmentId = $"BE-{tag}-{s:D5}";
+            var containers = Containers(3);
+            bookings.Add(new Booking(shipmentId, null, containers, "GENERAL", null,
+            [
+                new("BARGE", barge, feeder.Place.Code, Network.Nansha.Code, null, null),
+                new("VESSEL", vessel, Network.Nansha.Code, "SGSIN", null, null),
+            ]));
+            moves.AddRange(containers.Select(c => new[]
+            {
+                PortEvents.Equipment(shipmentId, "GTIN", c, feeder.Place, departure - Duration.FromHours(8)),
+                PortEvents.Equipment(shipmentId, "LOAD", c, feeder.Place, departure - Duration.FromHours(1), "BARGE", barge),
+                PortEvents.Equipment(shipmentId, "DISC", c, Network.Nansha, arrival + Duration.FromHours(1), "BARGE", barge),
+                PortEvents.Equipment(shipmentId, "LOAD", c, Network.Nansha, arrival + Duration.FromDays(2), "VESSEL", vessel),
+                PortEvents.Equipment(shipmentId, "DISC", c, Singapore, arrival + Duration.FromDays(7), "VESSEL", vessel),
+                PortEvents.Equipment(shipmentId, "GTOT", c, Singapore, arrival + Duration.FromDays(8)),
+            }));
+        }
+
+        return (bookings, [.. Enumerable.Range(0, 6).SelectMany(step => moves.Select(m => m[step]))]);
+    }
+
+    /// <summary>
+    /// Shipments of 10 containers with <paramref name="eventsEach"/> events each (a container gated in and out of the
+    /// feeder's depot again and again, an hour apart, each move its own id): a long journal tail to activate from.
+    /// </summary>
+    public (IReadOnlyList<Booking> Bookings, IReadOnlyList<PortEvent> Events) LongHistories(int shipments, int eventsEach)
+    {
+        var bookings = new List<Booking>();
+        var events = new List<PortEvent>();
+        var feeder = Network.Feeders[2 % Network.Feeders.Count];
+        var first = now - Duration.FromHours(eventsEach + 1);
+        for (var s = 0; s < shipments; s++)
+        {
+            var shipmentId = $"BH-{tag}-{s:D3}";
+            var containers = Containers(10);
+            bookings.Add(new Booking(shipmentId, null, containers, "GENERAL", null,
+                [new("BARGE", $"{feeder.BargeName}H{s:D3}-{tag}", feeder.Place.Code, Network.Nansha.Code, null, null)]));
+            for (var i = 0; i < eventsEach; i++)
+            {
+                var move = PortEvents.Equipment(shipmentId, i % 2 == 0 ? "GTIN" : "GTOT", containers[i % containers.Count], feeder.Place, first + Duration.FromHours(i));
+                events.Add(move with { EventId = $"{move.EventId}-{i:D4}" });
+            }
+        }
+
+        return (bookings, events);
+    }
+
     private List<string> Containers(int count) => Enumerable.Range(0, count).Select(_ => ContainerNumbers.Next(_random, used)).ToList();
 }
