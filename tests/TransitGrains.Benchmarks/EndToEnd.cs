@@ -627,21 +627,23 @@ public static class EndToEnd
     }
 
     /// <summary>Grain calls the intake makes for a batch (see EventIntakeGrain): one call per container, shipment and conveyance; the event ids are claimed in one SQL statement.</summary>
+    /// <summary>
+    /// The grains a batch reaches: the shipments its container events concern and the conveyances it names. Containers
+    /// are routed to their shipments inside the journal's statement, so they cost no grain call.
+    /// </summary>
     private static string GrainCalls(IReadOnlyList<IReadOnlyList<PortEvent>> batches, IReadOnlyList<Booking> bookings)
     {
         var shipmentOf = bookings.SelectMany(b => b.Containers.Select(c => (c, b.ShipmentId))).ToDictionary(x => x.c, x => x.ShipmentId);
-        double containers = 0, shipments = 0, conveyances = 0;
+        double shipments = 0, conveyances = 0;
         foreach (var batch in batches)
         {
-            var withContainer = batch.Where(e => e.ContainerNumber is not null).ToList();
-            containers += withContainer.Select(e => e.ContainerNumber).Distinct().Count();
-            shipments += withContainer.Select(e => shipmentOf.GetValueOrDefault(e.ContainerNumber!)).Distinct().Count();
+            shipments += batch.Where(e => e.ContainerNumber is not null).Select(e => shipmentOf.GetValueOrDefault(e.ContainerNumber!)).Distinct().Count();
             conveyances += batch.Where(e => e.ConveyanceId is not null).Select(e => e.ConveyanceId).Distinct().Count();
         }
 
         var n = Math.Max(1, batches.Count);
-        return $"{(containers + shipments + conveyances) / n:F0} for {batches.Sum(b => b.Count) / (double)n:F0} events: "
-            + $"{containers / n:F0} containers, {shipments / n:F0} shipments, {conveyances / n:F0} conveyances (+ fan-out); event ids: 1 SQL statement";
+        return $"{(shipments + conveyances) / n:F0} for {batches.Sum(b => b.Count) / (double)n:F0} events: {shipments / n:F0} shipments, "
+            + $"{conveyances / n:F0} conveyances (+ the shipments a transport event fans out to); containers are routed in the journal's SQL";
     }
 
     /// <summary>A new, empty database of that name on the benchmark's PostgreSQL (one left by an earlier run is dropped).</summary>

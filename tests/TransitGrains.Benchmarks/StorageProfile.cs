@@ -49,9 +49,11 @@ public sealed record StorageProfile(
             .OrderByDescending(d => d.Writes).ToList();
         yield return ("journal rows per accepted event", $"{(after.Events - before.Events) / (double)n:F2} event, "
             + $"{(after.Entries - before.Entries) / (double)n:F2} stream entries (events and records)");
-        yield return ("snapshot writes per accepted event (measured)", $"{deltas.Sum(d => d.Writes) / (double)n:F3}: "
-            + string.Join(", ", deltas.Where(d => d.Writes > 0).Select(d => $"{d.Type} {d.Writes / (double)n:F3}")));
+        var written = deltas.Where(d => d.Writes > 0).ToList();
+        yield return ("snapshot writes per accepted event (measured)", $"{deltas.Sum(d => d.Writes) / (double)n:F3}"
+            + (written.Count == 0 ? " (none: no grain reached its snapshot interval)" : ": " + string.Join(", ", written.Select(d => $"{d.Type} {d.Writes / (double)n:F3}"))));
         yield return ("PostgreSQL commits per accepted event", $"{(after.Commits - before.Commits) / (double)n:F2} (every transaction: journal groups, snapshots, reads, membership)");
-        yield return ("snapshot size (avg / max bytes)", string.Join(", ", deltas.Select(d => $"{d.Type} {d.AvgBytes:F0}/{d.MaxBytes} ({d.Rows} rows)")));
+        yield return ("snapshot size (avg / max bytes)", deltas.Count == 0 ? "no snapshots stored"
+            : string.Join(", ", deltas.Select(d => $"{d.Type} {d.AvgBytes:F0}/{d.MaxBytes} ({d.Rows} rows)")));
     }
 }
