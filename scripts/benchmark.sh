@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark, one command (about 5-8 minutes on 2 cores):
+# The benchmark, one command (about 12 minutes on 2 cores):
 #
 #   scripts/benchmark.sh [--scale 0.5] [--days 6] [--seconds 90] [--concurrency 8] [--batch-size 200]
 #                        [--steady-rate 2500] [--steady-seconds 25] [--steady-batch-size 100] [--silos 2]
