@@ -70,7 +70,6 @@ public sealed class GroupCommitCrashTests(ITestOutputHelper output)
             var (writes, batches) = held == Held.JournalCommits ? (1, 4) : (2, 1);
             await Poll.UntilAsync(async () => (waiting = await WaitingWritesAsync(database, waitingStatement)) >= writes && first.InFlight().Count >= batches,
                 TimeSpan.FromMinutes(1), $"{held} waiting on the lock while batches are in flight");
-            var inFlight = first.InFlight();
             if (held == Held.SnapshotWrites)
             {
                 // Snapshots were written before the lock, so the restart begins from snapshots behind the journal.
@@ -78,13 +77,20 @@ public sealed class GroupCommitCrashTests(ITestOutputHelper output)
                 Assert.True((long)(await snapshots.ExecuteScalarAsync())! > 0, "no snapshot was written before the lock");
             }
 
+            var inFlight = first.InFlight();
             var killing = silo.KillAsync();
             stop.Cancel();
             await killing;
             await driving;
-            output.WriteLine($"SIGKILL with {waiting} statements waiting in PostgreSQL and {inFlight.Count} batches in flight; "
+            output.WriteLine($"SIGKILL with {waiting} statements waiting in PostgreSQL and {inFlight.Count} batches in flight ({first.CutOff(inFlight).Count} cut off); "
                 + $"{first.Answered} requests answered before it");
-            Assert.NotEmpty(first.CutOff(inFlight));
+            if (held == Held.JournalCommits)
+            {
+                // Held commits hold their batches' answers back, so the kill cuts them off. Held snapshots hold up no
+                // batch: whether one is cut off is chance, and what that case proves is the restart from snapshots
+                // behind the journal.
+                Assert.NotEmpty(first.CutOff(inFlight));
+            }
 
             if (!commitAfterTheKill)
             {
