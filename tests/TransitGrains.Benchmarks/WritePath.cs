@@ -27,8 +27,7 @@ public static class WritePath
             throw new InvalidOperationException($"{refused} bookings of the equipment load refused");
         }
 
-        var batches = events.Chunk(EquipmentBatchSize).Select(b => (IReadOnlyList<PortEvent>)b).ToList();
-        return await EndToEnd.FlatOut(report, [silo], [api], new Load("equipment moves", bookings, events), batches, s, database, target: null);
+        return await EndToEnd.FlatOut(report, [silo], [api], new Load("equipment moves", bookings, events), InOrder(events), s, database, target: null);
     }
 
     /// <summary>
@@ -46,8 +45,7 @@ public static class WritePath
         {
             using var api = new TransitApi(writer.BaseAddress, EndToEnd.AdminKey, connections: s.Concurrency * 2);
             await EndToEnd.Book([api], bookings, s.Concurrency, new Samples("booking"));
-            var batches = events.Chunk(EquipmentBatchSize).Select(b => (IReadOnlyList<PortEvent>)b).ToList();
-            var written = await EndToEnd.Ingest([api], batches, s.Concurrency, TimeSpan.FromMinutes(5), new Samples("batch ack"));
+            var written = await EndToEnd.Ingest([api], InOrder(events), s.Concurrency, TimeSpan.FromMinutes(5), new Samples("batch ack"));
             if (written.Accepted != events.Count)
             {
                 throw new InvalidOperationException($"{written.Accepted} of {events.Count} events accepted ({written.Duplicate} duplicate, {written.Rejected} rejected)");
@@ -75,4 +73,8 @@ public static class WritePath
         report.Add($"first GET of a shipment with {TailEvents} events after its snapshot (activation)", Targets.ActivationTail, first.Percentile(99),
             $"p99 {first.Percentile(99):F1} ms", $"(p50 {first.Percentile(50):F1} ms; the next GET of the same shipment p50 {next.Percentile(50):F1} ms, p99 {next.Percentile(99):F1} ms; n={first.Count})");
     }
+
+    /// <summary>The events in batches of <see cref="EquipmentBatchSize"/>, in order, none repeated.</summary>
+    private static IReadOnlyList<IReadOnlyList<PortEvent>> InOrder(IReadOnlyList<PortEvent> events) =>
+        Delivery.Batches(events, new DeliveryOptions(EquipmentBatchSize));
 }

@@ -49,23 +49,18 @@ internal sealed class PostgresJournalStore(TransitDatabase database, JournalPayl
                             WHERE service_id = $1 AND conveyance = k.conveyance OFFSET 0) f
         """;
 
-    private const string StreamEventsSql = """
-        SELECT k.stream, t.payload
-        FROM unnest($2::text[]) AS k(stream)
-        CROSS JOIN LATERAL (SELECT t.position, e.payload
-                            FROM transit_journal_entries t
-                            JOIN transit_journal_events e ON e.service_id = t.service_id AND e.event_id = t.event_id
-                            WHERE t.service_id = $1 AND t.stream = k.stream AND t.event_id IS NOT NULL OFFSET 0) t
-        ORDER BY t.position
-        """;
+    // Every event of the streams (a container's kept events), or their transport events (kind 1: a conveyance's calls).
+    private static readonly string StreamEventsSql = EventsOfStreams("t.event_id IS NOT NULL");
+    private static readonly string CallsSql = EventsOfStreams("t.kind = 1");
 
-    private const string CallsSql = """
+    /// <summary>The events of each stream named in $2 that <paramref name="which"/> keeps, by stream, in journal order.</summary>
+    private static string EventsOfStreams(string which) => $"""
         SELECT k.stream, t.payload
         FROM unnest($2::text[]) AS k(stream)
         CROSS JOIN LATERAL (SELECT t.position, e.payload
                             FROM transit_journal_entries t
                             JOIN transit_journal_events e ON e.service_id = t.service_id AND e.event_id = t.event_id
-                            WHERE t.service_id = $1 AND t.stream = k.stream AND t.kind = 1 OFFSET 0) t
+                            WHERE t.service_id = $1 AND t.stream = k.stream AND {which} OFFSET 0) t
         ORDER BY t.position
         """;
 
